@@ -1,0 +1,1 @@
+"""Subcommands of `seminar-archive`; each module has `register(subparsers)`."""

@@ -1,0 +1,25 @@
+"""`gui`: start the desktop application."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+
+def register(subparsers: Any) -> None:
+    """Add the command of this module."""
+    parser = subparsers.add_parser("gui", help="start the desktop application (the default)")
+    parser.add_argument(
+        "--exit-after-first-paint",
+        action="store_true",
+        help="print 'first-paint-ms N' once the window has painted, and exit",
+    )
+    parser.add_argument("--screenshot", metavar="PATH", help="save a PNG of the window and exit")
+    parser.set_defaults(handler=run_gui)
+
+
+def run_gui(options: argparse.Namespace) -> int:
+    """Start the Qt application (Qt is imported only here)."""
+    from desktop_app.ui.application import run
+
+    return run(options)

@@ -1,0 +1,1 @@
+"""The Qt-free core: database, archive service, importers, search and calendar."""

@@ -1,0 +1,745 @@
+"""The archive service: the one API the GUI and the CLI call."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import IO, Any
+
+from sqlalchemy import delete, exists, func, select
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+
+from desktop_app.core import db
+from desktop_app.core.errors import ArchiveBusyError, ArchiveError, InputError, NotFoundError
+from desktop_app.core.exchange import content_hash, export_lines, series_to_record, talk_to_record
+from desktop_app.core.importers import ParsedFile, importer_for
+from desktop_app.core.labels import display_title, sort_title
+from desktop_app.core.models import (
+    ArchiveMeta,
+    DeletedTalk,
+    Link,
+    Person,
+    Series,
+    Talk,
+    TalkSpeaker,
+    TalkTag,
+    UserState,
+)
+from desktop_app.core.paths import bundled_archive_file
+from desktop_app.core.records import (
+    Changes,
+    ImportProblem,
+    ImportReport,
+    LinkData,
+    SeriesData,
+    SeriesSummary,
+    SortKey,
+    Speaker,
+    Statistics,
+    TalkData,
+    TalkDetail,
+    TalkFilter,
+    TalkRow,
+    UserStateData,
+)
+from desktop_app.core.settings import load_archive_settings
+from desktop_app.core.timeutil import from_utc_naive, to_utc_naive, utc_now
+
+log = logging.getLogger(__name__)
+
+DATABASE_FILE = "archive.sqlite3"
+GENERATION_KEY = "generation"
+BUNDLED_KEY = "bundled_archive_imported"
+_CHUNK = 500
+_MAX_REPORTED_PROBLEMS = 50
+
+
+class Archive:
+    """An archive folder: the database, the search index and the archive's settings."""
+
+    def __init__(self, folder: Path, database_url: str) -> None:
+        self.folder = folder
+        self.database_url = database_url
+        self.engine = db.make_engine(database_url)
+        self._sessions = db.make_session_factory(self.engine)
+
+    # ------------------------------------------------------------------ opening
+
+    @classmethod
+    def open(
+        cls,
+        folder: str | Path,
+        *,
+        database_url: str | None = None,
+        import_bundled: bool = True,
+    ) -> Archive:
+        """Open (creating and upgrading as needed) the archive in `folder`.
+
+        A new archive receives the bundled archive unless `import_bundled` is False.
+        """
+        folder = Path(folder)
+        if folder.exists() and not folder.is_dir():
+            raise InputError(f"{folder} is not a folder")
+        folder.mkdir(parents=True, exist_ok=True)
+        url = database_url or load_archive_settings(folder).database_url
+        sqlite_file = folder / DATABASE_FILE
+        archive = cls(folder, url or db.sqlite_url(sqlite_file))
+        if url:
+            archive._upgrade()
+        else:
+            revision = db.sqlite_schema_revision(sqlite_file)
+            if revision != db.SCHEMA_REVISION:
+                archive._upgrade()
+        if import_bundled and archive._meta(BUNDLED_KEY) is None:
+            archive.import_bundled()
+        return archive
+
+    def close(self) -> None:
+        """Release the database connections."""
+        self.engine.dispose()
+
+    def __enter__(self) -> Archive:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def _upgrade(self) -> None:
+        try:
+            db.upgrade_schema(self.engine)
+        except OperationalError as error:
+            raise _busy_or_raise(error) from error
+        except Exception as error:
+            if "Can't locate revision" in str(error):
+                raise ArchiveError(
+                    f"{self.folder}: the archive was written by a newer Seminar Archive",
+                    "Update the app to open it.",
+                ) from error
+            raise
+
+    def import_bundled(self) -> ImportReport:
+        """Import the archive shipped with the app (done once, on first open)."""
+        path = bundled_archive_file()
+        report = self.import_file(path)
+        with self._write() as session:
+            session.merge(ArchiveMeta(key=BUNDLED_KEY, value=utc_now().isoformat()))
+        log.info("bundled archive imported: %s", report)
+        return report
+
+    # ------------------------------------------------------------------ sessions
+
+    @contextmanager
+    def _read(self) -> Iterator[Session]:
+        with self._sessions() as session:
+            yield session
+
+    @contextmanager
+    def _write(self) -> Iterator[Session]:
+        """One write transaction; the write lock is taken up front (see db.py)."""
+        try:
+            with self._sessions() as session, session.begin():
+                session.connection(execution_options={db.WRITE_OPTION: True})
+                yield session
+        except OperationalError as error:
+            raise _busy_or_raise(error) from error
+
+    def _meta(self, key: str) -> str | None:
+        with self._read() as session:
+            row = session.get(ArchiveMeta, key)
+            return row.value if row else None
+
+    def generation(self) -> int:
+        """A counter that grows with every change of talks (caches compare it)."""
+        value = self._meta(GENERATION_KEY)
+        return int(value) if value else 0
+
+    @staticmethod
+    def _next_generation(session: Session) -> int:
+        row = session.get(ArchiveMeta, GENERATION_KEY)
+        value = int(row.value) + 1 if row else 1
+        session.merge(ArchiveMeta(key=GENERATION_KEY, value=str(value)))
+        return value
+
+    # ------------------------------------------------------------------ importing
+
+    def import_file(self, path: str | Path, *, series: str | None = None) -> ImportReport:
+        """Import one file in one transaction; the format is detected from its content.
+
+        Raises InputError (nothing changed) for a file that cannot be read, for any problem in
+        a strict format, and for an unknown `series`.
+        """
+        path = Path(path)
+        data = _read_input_file(path)
+        importer = importer_for(data, path)
+        parsed = importer.parse(data, path)
+        if parsed.problems and importer.strict:
+            raise InputError(
+                f"{path}: nothing imported, {len(parsed.problems)} problem(s) found",
+                "\n".join(f"{p.where}: {p.message}" for p in parsed.problems[:20]),
+            )
+        return self.import_parsed(parsed, series=series, where=str(path))
+
+    def import_parsed(
+        self, parsed: ParsedFile, *, series: str | None = None, where: str = "input"
+    ) -> ImportReport:
+        """Apply what an importer read, in one transaction."""
+        with self._write() as session:
+            return _Upsert(session, where).apply(parsed, series)
+
+    # ------------------------------------------------------------------ exporting
+
+    def export_jsonl(self, stream: IO[str]) -> int:
+        """Write the whole archive in the exchange format; returns the number of talks."""
+        count = 0
+        with self._read() as session:
+            series = [_series_data(s) for s in session.scalars(select(Series).order_by(Series.id))]
+            talks = session.scalars(
+                select(Talk).order_by(Talk.id).execution_options(yield_per=_CHUNK)
+            )
+            for line in export_lines(series, (_talk_data(t) for t in talks)):
+                stream.write(line + "\n")
+                count += 1
+        return count - 1 - len(series)
+
+    def iter_talks(self, uids: Iterable[str] | None = None) -> Iterator[TalkData]:
+        """Every talk (or the named ones), in archive order."""
+        with self._read() as session:
+            query = select(Talk).order_by(Talk.id)
+            if uids is not None:
+                wanted = list(uids)
+                for start in range(0, len(wanted), _CHUNK):
+                    chunk = query.where(Talk.uid.in_(wanted[start : start + _CHUNK]))
+                    yield from (_talk_data(t) for t in session.scalars(chunk))
+                return
+            for talk in session.scalars(query.execution_options(yield_per=_CHUNK)):
+                yield _talk_data(talk)
+
+    def changes_since(self, generation: int) -> tuple[list[str], list[str]]:
+        """Uids of talks changed and of talks deleted after `generation`."""
+        with self._read() as session:
+            changed = session.scalars(select(Talk.uid).where(Talk.generation > generation))
+            deleted = session.scalars(
+                select(DeletedTalk.uid).where(DeletedTalk.generation > generation)
+            )
+            return list(changed), list(deleted)
+
+    # ------------------------------------------------------------------ reading
+
+    def count_talks(self, talk_filter: TalkFilter | None = None) -> int:
+        """How many talks the filter lets through."""
+        query = _filtered(select(func.count(Talk.id)), talk_filter or TalkFilter())
+        with self._read() as session:
+            return session.scalar(query) or 0
+
+    def list_talks(
+        self,
+        talk_filter: TalkFilter | None = None,
+        sort: SortKey = SortKey.DATE,
+        *,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[TalkRow]:
+        """A page of talks, sorted in SQL (unknown dates and titles last)."""
+        query = _filtered(
+            select(Talk, Series.slug, Series.name, UserState.starred, UserState.watched)
+            .join(Series, Talk.series_id == Series.id)
+            .outerjoin(UserState, UserState.uid == Talk.uid),
+            talk_filter or TalkFilter(),
+        )
+        query = _sorted(query, sort).offset(offset)
+        if limit is not None:
+            query = query.limit(limit)
+        with self._read() as session:
+            rows = session.execute(query.execution_options(populate_existing=False)).all()
+            speakers = _speakers_of(session, [row[0].id for row in rows])
+            return [
+                _talk_row(talk, slug, name, starred, watched, speakers.get(talk.id, ()))
+                for talk, slug, name, starred, watched in rows
+            ]
+
+    def list_uids(
+        self, talk_filter: TalkFilter | None = None, sort: SortKey = SortKey.DATE
+    ) -> list[str]:
+        """The uids of every talk the filter lets through, in order (cheap for 100k talks)."""
+        query = _sorted(_filtered(select(Talk.uid), talk_filter or TalkFilter()), sort)
+        with self._read() as session:
+            return list(session.scalars(query))
+
+    def rows_for(self, uids: Sequence[str]) -> list[TalkRow]:
+        """List rows for the given uids, in the given order (unknown uids are left out)."""
+        found: dict[str, TalkRow] = {}
+        for start in range(0, len(uids), _CHUNK):
+            chunk = tuple(uids[start : start + _CHUNK])
+            for row in self.list_talks(TalkFilter(uids=chunk), SortKey.DATE):
+                found[row.uid] = row
+        return [found[uid] for uid in uids if uid in found]
+
+    def get_talk(self, uid: str) -> TalkDetail:
+        """One talk with its speakers, links and the user's state."""
+        with self._read() as session:
+            talk = session.scalar(select(Talk).where(Talk.uid == uid))
+            if talk is None:
+                raise NotFoundError(f"no talk with uid {uid!r}")
+            state = session.get(UserState, uid)
+            return TalkDetail(
+                talk=_talk_data(talk),
+                display_title=display_title(talk.title, talk.abstract),
+                series_name=talk.series.name,
+                series_homepage=talk.series.homepage,
+                series_timezone=talk.series.timezone,
+                user=_user_state_data(state),
+                revision=talk.revision,
+                created_at=talk.created_at,
+                updated_at=talk.updated_at,
+            )
+
+    def series(self) -> list[SeriesSummary]:
+        """Every series with its number of talks and years."""
+        query = (
+            select(
+                Series, func.count(Talk.id), func.min(Talk.start_year), func.max(Talk.start_year)
+            )
+            .outerjoin(Talk, Talk.series_id == Series.id)
+            .group_by(Series.id)
+            .order_by(Series.id)
+        )
+        with self._read() as session:
+            return [
+                SeriesSummary(_series_data(s), count, first, last)
+                for s, count, first, last in session.execute(query)
+            ]
+
+    def get_series(self, slug: str) -> SeriesSummary:
+        """One series, or NotFoundError."""
+        for summary in self.series():
+            if summary.series.slug == slug:
+                return summary
+        raise NotFoundError(f"no series {slug!r}")
+
+    def statistics(self) -> Statistics:
+        """Counts of talks, per year and per series."""
+        with self._read() as session:
+
+            def count(*conditions: Any) -> int:
+                return session.scalar(select(func.count(Talk.id)).where(*conditions)) or 0
+
+            per_year: dict[int | None, int] = {
+                year: n
+                for year, n in session.execute(
+                    select(Talk.start_year, func.count(Talk.id))
+                    .group_by(Talk.start_year)
+                    .order_by(Talk.start_year)
+                )
+            }
+            per_series: dict[str, int] = {
+                slug: n
+                for slug, n in session.execute(
+                    select(Series.slug, func.count(Talk.id))
+                    .outerjoin(Talk, Talk.series_id == Series.id)
+                    .group_by(Series.id)
+                    .order_by(Series.id)
+                )
+            }
+            has_speaker = exists().where(TalkSpeaker.talk_id == Talk.id)
+            return Statistics(
+                talks=count(),
+                series=session.scalar(select(func.count(Series.id))) or 0,
+                speakers=session.scalar(select(func.count(func.distinct(TalkSpeaker.person_id))))
+                or 0,
+                with_title=count(Talk.title.is_not(None)),
+                with_speaker=count(has_speaker),
+                with_date=count(Talk.start_utc.is_not(None)),
+                with_recording=count(Talk.recording_url.is_not(None)),
+                with_abstract=count(Talk.abstract.is_not(None)),
+                starred=session.scalar(
+                    select(func.count()).select_from(UserState).where(UserState.starred)
+                )
+                or 0,
+                watched=session.scalar(
+                    select(func.count()).select_from(UserState).where(UserState.watched)
+                )
+                or 0,
+                per_year=per_year,
+                per_series=per_series,
+            )
+
+    # ------------------------------------------------------------------ user state
+
+    def set_user_state(
+        self,
+        uid: str,
+        *,
+        starred: bool | None = None,
+        watched: bool | None = None,
+        note: str | None = None,
+        opened: bool = False,
+    ) -> tuple[UserStateData, Changes]:
+        """Change the user's marks on a talk (only the arguments given)."""
+        with self._write() as session:
+            if session.scalar(select(Talk.id).where(Talk.uid == uid)) is None:
+                raise NotFoundError(f"no talk with uid {uid!r}")
+            state = session.get(UserState, uid)
+            now = utc_now()
+            if state is None:
+                state = UserState(uid=uid, starred=False, watched=False, note="", updated_at=now)
+                session.add(state)
+            if starred is not None:
+                state.starred = starred
+            if watched is not None:
+                state.watched = watched
+            if note is not None:
+                state.note = note
+            if opened:
+                state.last_opened = now
+            state.updated_at = now
+            session.flush()
+            return _user_state_data(state), Changes(user_state=frozenset({uid}))
+
+    def delete_talk(self, uid: str) -> Changes:
+        """Remove a talk (the user's state is kept, keyed by uid, should it come back)."""
+        with self._write() as session:
+            talk = session.scalar(select(Talk).where(Talk.uid == uid))
+            if talk is None:
+                raise NotFoundError(f"no talk with uid {uid!r}")
+            generation = self._next_generation(session)
+            session.delete(talk)
+            session.merge(DeletedTalk(uid=uid, generation=generation))
+        return Changes(talks=frozenset({uid}))
+
+
+# ---------------------------------------------------------------------- helpers
+
+
+def _busy_or_raise(error: OperationalError) -> ArchiveError:
+    if "locked" in str(error) or "busy" in str(error):
+        return ArchiveBusyError(
+            "the archive is busy: another Seminar Archive is writing to it",
+            "Try again when it has finished.",
+        )
+    return ArchiveError("the database reported an error", str(error.orig))
+
+
+def _read_input_file(path: Path) -> bytes:
+    if path.is_dir():
+        raise InputError(f"{path}: is a folder, not a file")
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError as error:
+        raise InputError(f"{path}: no such file") from error
+    except OSError as error:
+        raise InputError(f"{path}: cannot be read ({error.strerror})") from error
+    if not data.strip():
+        raise InputError(f"{path}: the file is empty")
+    return data
+
+
+def _filtered(query: Any, f: TalkFilter) -> Any:
+    if f.series is not None:
+        query = query.where(
+            Talk.series_id == select(Series.id).where(Series.slug == f.series).scalar_subquery()
+        )
+    if f.year is not None:
+        query = query.where(Talk.start_year == f.year)
+    if f.speaker:
+        query = query.where(
+            exists()
+            .where(TalkSpeaker.talk_id == Talk.id)
+            .where(TalkSpeaker.person_id == Person.id)
+            .where(func.lower(Person.name).contains(f.speaker.lower(), autoescape=True))
+        )
+    if f.tag:
+        query = query.where(exists().where(TalkTag.talk_id == Talk.id, TalkTag.tag == f.tag))
+    if f.has_recording is not None:
+        query = query.where(
+            Talk.recording_url.is_not(None) if f.has_recording else Talk.recording_url.is_(None)
+        )
+    if f.has_date is not None:
+        query = query.where(Talk.start_utc.is_not(None) if f.has_date else Talk.start_utc.is_(None))
+    for flag, column in ((f.starred, UserState.starred), (f.watched, UserState.watched)):
+        if flag is not None:
+            marked = exists().where(UserState.uid == Talk.uid, column.is_(True))
+            query = query.where(marked if flag else ~marked)
+    if f.upcoming is not None:
+        now = utc_now()
+        query = query.where(Talk.start_utc >= now if f.upcoming else Talk.start_utc < now)
+    if f.uids is not None:
+        query = query.where(Talk.uid.in_(f.uids))
+    return query
+
+
+def _first_speaker_name() -> Any:
+    return (
+        select(Person.name)
+        .join(TalkSpeaker, TalkSpeaker.person_id == Person.id)
+        .where(TalkSpeaker.talk_id == Talk.id, TalkSpeaker.position == 0)
+        .scalar_subquery()
+    )
+
+
+def _sorted(query: Any, sort: SortKey) -> Any:
+    unknown_date_last = Talk.start_utc.is_(None)
+    if sort is SortKey.DATE:
+        return query.order_by(unknown_date_last, Talk.start_utc.desc(), Talk.id)
+    if sort is SortKey.DATE_ASCENDING:
+        return query.order_by(unknown_date_last, Talk.start_utc, Talk.id)
+    if sort is SortKey.TITLE:
+        return query.order_by(Talk.sort_title, Talk.id)
+    if sort is SortKey.SPEAKER:
+        speaker = _first_speaker_name()
+        return query.order_by(speaker.is_(None), func.lower(speaker), Talk.id)
+    series_name = select(Series.name).where(Series.id == Talk.series_id).scalar_subquery()
+    return query.order_by(series_name, unknown_date_last, Talk.start_utc.desc(), Talk.id)
+
+
+def _speakers_of(session: Session, talk_ids: list[int]) -> dict[int, tuple[Speaker, ...]]:
+    result: dict[int, list[Speaker]] = {}
+    for start in range(0, len(talk_ids), _CHUNK):
+        rows = session.execute(
+            select(TalkSpeaker.talk_id, Person.name, TalkSpeaker.affiliation)
+            .join(Person, Person.id == TalkSpeaker.person_id)
+            .where(TalkSpeaker.talk_id.in_(talk_ids[start : start + _CHUNK]))
+            .order_by(TalkSpeaker.talk_id, TalkSpeaker.position)
+        )
+        for talk_id, name, affiliation in rows:
+            result.setdefault(talk_id, []).append(Speaker(name, affiliation))
+    return {talk_id: tuple(speakers) for talk_id, speakers in result.items()}
+
+
+def _talk_row(
+    talk: Talk,
+    series_slug: str,
+    series_name: str,
+    starred: bool | None,
+    watched: bool | None,
+    speakers: tuple[Speaker, ...],
+) -> TalkRow:
+    return TalkRow(
+        uid=talk.uid,
+        title=talk.title,
+        display_title=display_title(talk.title, talk.abstract),
+        speakers=speakers,
+        series=series_slug,
+        series_name=series_name,
+        start=from_utc_naive(talk.start_utc, talk.timezone) if talk.start_utc else None,
+        timezone=talk.timezone,
+        duration_minutes=talk.duration_minutes,
+        recording_url=talk.recording_url,
+        cancelled=talk.cancelled,
+        starred=bool(starred),
+        watched=bool(watched),
+    )
+
+
+def _series_data(series: Series) -> SeriesData:
+    return SeriesData(
+        slug=series.slug,
+        name=series.name,
+        short_name=series.short_name,
+        homepage=series.homepage,
+        timezone=series.timezone,
+        schedule=series.schedule,
+        description=series.description,
+        provenance=series.provenance,
+    )
+
+
+def _talk_data(talk: Talk) -> TalkData:
+    return TalkData(
+        uid=talk.uid,
+        series=talk.series.slug,
+        title=talk.title,
+        speakers=tuple(Speaker(s.person.name, s.affiliation) for s in talk.speakers),
+        start=from_utc_naive(talk.start_utc, talk.timezone) if talk.start_utc else None,
+        timezone=talk.timezone,
+        duration_minutes=talk.duration_minutes,
+        abstract=talk.abstract,
+        bio=talk.bio,
+        extra=talk.extra,
+        links=tuple(LinkData(ln.kind, ln.url, ln.label) for ln in talk.links),
+        recording_url=talk.recording_url,
+        join_url=talk.join_url,
+        tags=tuple(t.tag for t in talk.tags),
+        cancelled=talk.cancelled,
+        provenance=talk.provenance,
+        field_provenance=talk.field_provenance,
+        source=talk.source,
+        source_key=talk.source_key,
+    )
+
+
+def _user_state_data(state: UserState | None) -> UserStateData:
+    if state is None:
+        return UserStateData()
+    return UserStateData(state.starred, state.watched, state.note, state.last_opened)
+
+
+class _Upsert:
+    """Applies one parsed file inside one write transaction."""
+
+    def __init__(self, session: Session, where: str) -> None:
+        self.session = session
+        self.where = where
+        self.now = utc_now()
+        self.people: dict[str, Person] = {}
+        self.generation: int | None = None
+
+    def apply(self, parsed: ParsedFile, series_override: str | None) -> ImportReport:
+        series_by_slug = {s.slug: s for s in self.session.scalars(select(Series))}
+        for series_data in parsed.series:
+            series_by_slug[series_data.slug] = self._upsert_series(
+                series_by_slug.get(series_data.slug), series_data
+            )
+        default = parsed.default_series
+        if default is not None and default.slug not in series_by_slug and not series_override:
+            series_by_slug[default.slug] = self._upsert_series(None, default)
+        if series_override is not None and series_override not in series_by_slug:
+            raise InputError(
+                f"--series {series_override}: no such series in the archive or the file",
+                "Known series: " + ", ".join(sorted(series_by_slug)),
+            )
+
+        problems = list(parsed.problems)
+        rejected = parsed.rejected + len(parsed.problems)
+        added = updated = unchanged = 0
+        changed: list[str] = []
+        existing = self._existing_talks([t.uid for t in parsed.talks])
+        self._load_people({s.name for t in parsed.talks for s in t.speakers})
+        with self.session.no_autoflush:
+            self._generation()
+        for data in parsed.talks:
+            slug = series_override or data.series or (default.slug if default else "")
+            series = series_by_slug.get(slug)
+            if series is None:
+                raise InputError(
+                    f"{self.where}: talk {data.uid} names series {slug!r}, which is neither in "
+                    "the file nor in the archive"
+                )
+            if slug != data.series:
+                data = _replace_series(data, slug)
+            digest = content_hash(talk_to_record(data))
+            talk = existing.get(data.uid)
+            if talk is not None and talk.content_hash == digest:
+                unchanged += 1
+                continue
+            if talk is None:
+                talk = Talk(
+                    uid=data.uid,
+                    source=data.source,
+                    source_key=data.source_key or data.uid,
+                    revision=0,
+                    created_at=self.now,
+                )
+                self.session.add(talk)
+                added += 1
+            else:
+                talk.revision += 1
+                updated += 1
+            self._fill_talk(talk, data, series, digest)
+            changed.append(data.uid)
+        if changed:
+            self.session.execute(delete(DeletedTalk).where(DeletedTalk.uid.in_(changed)))
+        reported = problems[:_MAX_REPORTED_PROBLEMS]
+        if len(problems) > len(reported):
+            reported.append(
+                ImportProblem(self.where, f"… and {len(problems) - len(reported)} more problems")
+            )
+        return ImportReport(added, updated, unchanged, rejected, tuple(reported), tuple(changed))
+
+    def _generation(self) -> int:
+        if self.generation is None:  # taken once per import, inside the write lock
+            self.generation = Archive._next_generation(self.session)
+        return self.generation
+
+    def _existing_talks(self, uids: list[str]) -> dict[str, Talk]:
+        found: dict[str, Talk] = {}
+        for start in range(0, len(uids), _CHUNK):
+            chunk = uids[start : start + _CHUNK]
+            for talk in self.session.scalars(select(Talk).where(Talk.uid.in_(chunk))):
+                found[talk.uid] = talk
+        return found
+
+    def _load_people(self, names: set[str]) -> None:
+        wanted = sorted(names)
+        for start in range(0, len(wanted), _CHUNK):
+            chunk = wanted[start : start + _CHUNK]
+            for person in self.session.scalars(select(Person).where(Person.name.in_(chunk))):
+                self.people[person.name] = person
+
+    def _person(self, speaker: Speaker) -> Person:
+        person = self.people.get(speaker.name)
+        if person is None:
+            person = Person(name=speaker.name, affiliation=speaker.affiliation)
+            self.session.add(person)
+            self.people[speaker.name] = person
+        elif speaker.affiliation:
+            person.affiliation = speaker.affiliation
+        return person
+
+    def _upsert_series(self, series: Series | None, data: SeriesData) -> Series:
+        digest = content_hash(series_to_record(data))
+        if series is not None and series.content_hash == digest:
+            return series
+        if series is None:
+            series = Series(slug=data.slug, created_at=self.now)
+            self.session.add(series)
+        series.name = data.name
+        series.short_name = data.short_name
+        series.homepage = data.homepage
+        series.timezone = data.timezone
+        series.schedule = data.schedule
+        series.description = data.description
+        series.provenance = data.provenance
+        series.content_hash = digest
+        series.updated_at = self.now
+        return series
+
+    def _fill_talk(self, talk: Talk, data: TalkData, series: Series, digest: str) -> None:
+        talk.series = series
+        talk.title = data.title
+        talk.sort_title = sort_title(data.title, data.abstract)
+        talk.start_utc = to_utc_naive(data.start) if data.start else None
+        talk.timezone = data.timezone
+        talk.start_year = data.start.year if data.start else None
+        talk.duration_minutes = data.duration_minutes
+        talk.abstract = data.abstract
+        talk.bio = data.bio
+        talk.extra = data.extra
+        talk.join_url = data.join_url
+        talk.recording_url = data.recording_url
+        talk.cancelled = data.cancelled
+        talk.provenance = data.provenance
+        talk.field_provenance = data.field_provenance
+        talk.content_hash = digest
+        talk.generation = self._generation()
+        talk.updated_at = self.now
+        talk.speakers = [
+            TalkSpeaker(position=i, person=self._person(s), affiliation=s.affiliation)
+            for i, s in enumerate(data.speakers)
+        ]
+        talk.links = [
+            Link(position=i, kind=ln.kind, url=ln.url, label=ln.label)
+            for i, ln in enumerate(data.links)
+        ]
+        talk.tags = [TalkTag(position=i, tag=tag) for i, tag in enumerate(data.tags)]
+        if talk.id is not None:
+            # Replacing children in one flush would collide on their (talk, position) keys.
+            self.session.flush()
+
+
+def _replace_series(data: TalkData, slug: str) -> TalkData:
+    from dataclasses import replace
+
+    return replace(data, series=slug)
+
+
+def talk_start_local(talk: TalkData | TalkRow, zone_name: str | None) -> datetime | None:
+    """The talk's start in another zone (the user's display zone), or None when unknown."""
+    if talk.start is None:
+        return None
+    from desktop_app.core.timeutil import zone
+
+    return talk.start.astimezone(zone(zone_name)) if zone_name else talk.start.astimezone()

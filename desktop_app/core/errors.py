@@ -1,0 +1,27 @@
+"""One exception hierarchy for the core, with messages meant for the user."""
+
+from __future__ import annotations
+
+
+class ArchiveError(Exception):
+    """An error the user can act on: `message` is shown, `detail` helps to fix it."""
+
+    def __init__(self, message: str, detail: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.detail = detail
+
+    def __str__(self) -> str:
+        return f"{self.message}\n{self.detail}" if self.detail else self.message
+
+
+class InputError(ArchiveError):
+    """Bad input (a file, a field, an argument): the whole operation was refused."""
+
+
+class NotFoundError(ArchiveError):
+    """A talk, series or person that the archive does not hold."""
+
+
+class ArchiveBusyError(ArchiveError):
+    """Another process holds the archive for writing."""

@@ -1,0 +1,71 @@
+"""Importers: one small protocol and a registry; a new format is one module and one line."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from desktop_app.core.errors import InputError
+from desktop_app.core.records import ImportProblem, SeriesData, TalkData
+
+
+@dataclass
+class ParsedFile:
+    """What an importer read from one file.
+
+    `default_series` is the series a foreign feed describes (created when new, used for talks
+    whose series is empty); exchange files name their series on each talk.
+    """
+
+    series: list[SeriesData] = field(default_factory=list)
+    talks: list[TalkData] = field(default_factory=list)
+    problems: list[ImportProblem] = field(default_factory=list)
+    default_series: SeriesData | None = None
+    rejected: int = 0
+
+
+class Importer(Protocol):
+    """A file format the archive can import."""
+
+    name: str
+    strict: bool  # True: one bad record refuses the whole file
+
+    def detect(self, head: bytes, path: Path) -> bool:
+        """True when the first bytes (and the name) look like this format."""
+        ...
+
+    def parse(self, data: bytes, path: Path) -> ParsedFile:
+        """Read a whole file; problems are reported, never raised (but for a foreign file
+        that is not of this format at all, which raises InputError)."""
+        ...
+
+
+_REGISTRY: list[Callable[[], Importer]] = []
+
+
+def register(factory: Callable[[], Importer]) -> Callable[[], Importer]:
+    """Add an importer to the registry (usable as a class decorator)."""
+    _REGISTRY.append(factory)
+    return factory
+
+
+def importers() -> list[Importer]:
+    """Every registered importer, the built-in ones loaded first."""
+    _load_builtin()
+    return [factory() for factory in _REGISTRY]
+
+
+def importer_for(data: bytes, path: Path) -> Importer:
+    """The importer whose `detect` accepts the file, or InputError naming the file."""
+    head = data[:4096]
+    for importer in importers():
+        if importer.detect(head, path):
+            return importer
+    names = ", ".join(importer.name for importer in importers())
+    raise InputError(f"{path}: not a format the archive can import (it reads {names})")
+
+
+def _load_builtin() -> None:
+    from desktop_app.core.importers import jsonl  # noqa: F401

@@ -1,0 +1,185 @@
+"""The archive's database schema (SQLAlchemy 2 typed ORM)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+LINK_KINDS = (
+    "arxiv",
+    "paper",
+    "code",
+    "slides",
+    "video",
+    "homepage",
+    "listing",
+    "related-paper",
+)
+
+
+class Base(DeclarativeBase):
+    """Declarative base of every table."""
+
+
+class ArchiveMeta(Base):
+    """Key/value facts about the archive (the change generation, the format version)."""
+
+    __tablename__ = "archive_meta"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class Series(Base):
+    """A seminar series."""
+
+    __tablename__ = "series"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(120), unique=True)
+    name: Mapped[str] = mapped_column(Text)
+    short_name: Mapped[str | None] = mapped_column(Text)
+    homepage: Mapped[str | None] = mapped_column(Text)
+    timezone: Mapped[str | None] = mapped_column(String(64))
+    schedule: Mapped[str | None] = mapped_column(Text)
+    description: Mapped[str | None] = mapped_column(Text)
+    provenance: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
+    content_hash: Mapped[str] = mapped_column(String(64), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+    talks: Mapped[list[Talk]] = relationship(back_populates="series")
+
+
+class Person(Base):
+    """A speaker, known by name (their affiliation at each talk is on the talk)."""
+
+    __tablename__ = "people"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(Text, unique=True)
+    affiliation: Mapped[str | None] = mapped_column(Text)  # the most recent one known
+
+
+class TalkSpeaker(Base):
+    """A speaker of a talk, in order, with the affiliation given for that talk."""
+
+    __tablename__ = "talk_speakers"
+
+    talk_id: Mapped[int] = mapped_column(
+        ForeignKey("talks.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    affiliation: Mapped[str | None] = mapped_column(Text)
+
+    person: Mapped[Person] = relationship(lazy="joined")
+
+
+class Link(Base):
+    """A link of a talk (paper, code, slides, …), in order."""
+
+    __tablename__ = "links"
+
+    talk_id: Mapped[int] = mapped_column(
+        ForeignKey("talks.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    url: Mapped[str] = mapped_column(Text)
+    label: Mapped[str | None] = mapped_column(Text)
+
+
+class TalkTag(Base):
+    """A topic tag of a talk, in order."""
+
+    __tablename__ = "talk_tags"
+
+    talk_id: Mapped[int] = mapped_column(
+        ForeignKey("talks.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tag: Mapped[str] = mapped_column(Text, index=True)
+
+
+class Talk(Base):
+    """A talk: what the sources say about it (the user's own state is in `UserState`)."""
+
+    __tablename__ = "talks"
+    __table_args__ = (
+        UniqueConstraint("source", "source_key", name="uq_talks_source_key"),
+        Index("ix_talks_start", "start_utc", "id"),
+        Index("ix_talks_series_start", "series_id", "start_utc"),
+        Index("ix_talks_sort_title", "sort_title"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uid: Mapped[str] = mapped_column(String(120), unique=True)
+    series_id: Mapped[int] = mapped_column(ForeignKey("series.id"))
+    title: Mapped[str | None] = mapped_column(Text)
+    sort_title: Mapped[str] = mapped_column(Text, default="")
+    start_utc: Mapped[datetime | None] = mapped_column(DateTime)  # naive, in UTC
+    timezone: Mapped[str | None] = mapped_column(String(64))
+    start_year: Mapped[int | None] = mapped_column(Integer, index=True)  # in the talk's zone
+    duration_minutes: Mapped[int | None] = mapped_column(Integer)
+    abstract: Mapped[str | None] = mapped_column(Text)
+    bio: Mapped[str | None] = mapped_column(Text)
+    extra: Mapped[str | None] = mapped_column(Text)
+    join_url: Mapped[str | None] = mapped_column(Text)
+    recording_url: Mapped[str | None] = mapped_column(Text)
+    cancelled: Mapped[bool] = mapped_column(Boolean, default=False)
+    provenance: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
+    field_provenance: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
+    source: Mapped[str] = mapped_column(String(64), default="archive")
+    source_key: Mapped[str] = mapped_column(Text)
+    content_hash: Mapped[str] = mapped_column(String(64), default="")
+    revision: Mapped[int] = mapped_column(Integer, default=0)
+    generation: Mapped[int] = mapped_column(Integer, default=0, index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+    series: Mapped[Series] = relationship(back_populates="talks", lazy="joined")
+    speakers: Mapped[list[TalkSpeaker]] = relationship(
+        order_by=TalkSpeaker.position, cascade="all, delete-orphan", lazy="selectin"
+    )
+    links: Mapped[list[Link]] = relationship(
+        order_by=Link.position, cascade="all, delete-orphan", lazy="selectin"
+    )
+    tags: Mapped[list[TalkTag]] = relationship(
+        order_by=TalkTag.position, cascade="all, delete-orphan", lazy="selectin"
+    )
+
+
+class DeletedTalk(Base):
+    """A tombstone, so that caches (the search index) learn of deletions."""
+
+    __tablename__ = "deleted_talks"
+
+    uid: Mapped[str] = mapped_column(String(120), primary_key=True)
+    generation: Mapped[int] = mapped_column(Integer, index=True)
+
+
+class UserState(Base):
+    """The user's own marks on a talk, keyed by uid so that no import can overwrite them."""
+
+    __tablename__ = "user_state"
+
+    uid: Mapped[str] = mapped_column(String(120), primary_key=True)
+    starred: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    watched: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    note: Mapped[str] = mapped_column(Text, default="")
+    last_opened: Mapped[datetime | None] = mapped_column(DateTime)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)

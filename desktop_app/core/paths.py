@@ -1,0 +1,54 @@
+"""Where the archive folder, the config file and the bundled data live."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "seminar-archive"
+HOME_ENV = "SEMINAR_ARCHIVE_HOME"
+
+
+def default_archive_dir() -> Path:
+    """The platform's user data folder for the app."""
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def config_file() -> Path:
+    """The small config file that says which archive folder to open."""
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / "config.toml"
+
+
+def resolve_archive_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """The archive folder: `--data-dir`, else $SEMINAR_ARCHIVE_HOME, else config, else default."""
+    if explicit:
+        return Path(explicit).expanduser().resolve()
+    env = os.environ.get(HOME_ENV)
+    if env:
+        return Path(env).expanduser().resolve()
+    from desktop_app.core.settings import load_app_config
+
+    configured = load_app_config().archive_dir
+    if configured:
+        return Path(configured).expanduser().resolve()
+    return default_archive_dir()
+
+
+def bundled_archive_file() -> Path:
+    """The archive shipped with the app (package data in a wheel, `data/` in a checkout)."""
+    package_dir = Path(__file__).resolve().parent.parent
+    installed = package_dir / "bundled" / "archive.jsonl"
+    if installed.is_file():
+        return installed
+    return package_dir.parent / "data" / "archive.jsonl"
+
+
+def resources_dir() -> Path:
+    """Icons and styles (package data in a wheel, `resources/` in a checkout)."""
+    package_dir = Path(__file__).resolve().parent.parent
+    installed = package_dir / "resources"
+    if installed.is_dir():
+        return installed
+    return package_dir.parent / "resources"
