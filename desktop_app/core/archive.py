@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -66,6 +66,21 @@ class Archive:
         self.database_url = database_url
         self.engine = db.make_engine(database_url)
         self._sessions = db.make_session_factory(self.engine)
+        self._listeners: list[Callable[[Changes], None]] = []
+
+    def add_change_listener(self, listener: Callable[[Changes], None]) -> None:
+        """Call `listener` after every committed change of talks or user state (caches
+        such as the search index keep up this way)."""
+        self._listeners.append(listener)
+
+    def remove_change_listener(self, listener: Callable[[Changes], None]) -> None:
+        """Stop calling `listener`."""
+        self._listeners.remove(listener)
+
+    def _notify(self, changes: Changes) -> None:
+        if changes.talks or changes.user_state or changes.series:
+            for listener in list(self._listeners):
+                listener(changes)
 
     # ------------------------------------------------------------------ opening
 
@@ -188,7 +203,9 @@ class Archive:
     ) -> ImportReport:
         """Apply what an importer read, in one transaction."""
         with self._write() as session:
-            return _Upsert(session, where).apply(parsed, series)
+            report = _Upsert(session, where).apply(parsed, series)
+        self._notify(Changes(talks=frozenset(report.changed_uids)))
+        return report
 
     # ------------------------------------------------------------------ exporting
 
@@ -397,7 +414,10 @@ class Archive:
                 state.last_opened = now
             state.updated_at = now
             session.flush()
-            return _user_state_data(state), Changes(user_state=frozenset({uid}))
+            result = _user_state_data(state)
+        changes = Changes(user_state=frozenset({uid}))
+        self._notify(changes)
+        return result, changes
 
     def delete_talk(self, uid: str) -> Changes:
         """Remove a talk (the user's state is kept, keyed by uid, should it come back)."""
@@ -408,7 +428,9 @@ class Archive:
             generation = self._next_generation(session)
             session.delete(talk)
             session.merge(DeletedTalk(uid=uid, generation=generation))
-        return Changes(talks=frozenset({uid}))
+        changes = Changes(talks=frozenset({uid}))
+        self._notify(changes)
+        return changes
 
 
 # ---------------------------------------------------------------------- helpers
@@ -608,8 +630,6 @@ class _Upsert:
         changed: list[str] = []
         existing = self._existing_talks([t.uid for t in parsed.talks])
         self._load_people({s.name for t in parsed.talks for s in t.speakers})
-        with self.session.no_autoflush:
-            self._generation()
         for data in parsed.talks:
             slug = series_override or data.series or (default.slug if default else "")
             series = series_by_slug.get(slug)
@@ -625,6 +645,7 @@ class _Upsert:
             if talk is not None and talk.content_hash == digest:
                 unchanged += 1
                 continue
+            self._generation()  # before the first new talk is pending (autoflush)
             if talk is None:
                 talk = Talk(
                     uid=data.uid,

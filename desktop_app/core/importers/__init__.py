@@ -52,7 +52,7 @@ def register(factory: Callable[[], Importer]) -> Callable[[], Importer]:
 
 
 def importers() -> list[Importer]:
-    """Every registered importer, the built-in ones loaded first."""
+    """Every registered importer (the exchange format first: its detection is the surest)."""
     _load_builtin()
     return [factory() for factory in _REGISTRY]
 
@@ -68,4 +68,16 @@ def importer_for(data: bytes, path: Path) -> Importer:
 
 
 def _load_builtin() -> None:
-    from desktop_app.core.importers import jsonl  # noqa: F401
+    """Import every module of this package once; each registers its importer."""
+    import importlib
+    import pkgutil
+
+    global _LOADED
+    if _LOADED:
+        return
+    _LOADED = True
+    for module in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        importlib.import_module(f"{__name__}.{module.name}")
+
+
+_LOADED = False
