@@ -33,7 +33,7 @@ class TalkTableModel(QAbstractTableModel):
         self.beginResetModel()
         self._uids = self._archive.list_uids(talk_filter, sort)
         self._rows.clear()
-        self._loaded = 0
+        self._loaded = min(_PAGE, len(self._uids))
         self.endResetModel()
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
