@@ -32,6 +32,7 @@ from desktop_app.core.models import (
 from desktop_app.core.paths import bundled_archive_file
 from desktop_app.core.records import (
     Changes,
+    FacetCounts,
     ImportProblem,
     ImportReport,
     LinkData,
@@ -181,7 +182,13 @@ class Archive:
 
     # ------------------------------------------------------------------ importing
 
-    def import_file(self, path: str | Path, *, series: str | None = None) -> ImportReport:
+    def import_file(
+        self,
+        path: str | Path,
+        *,
+        series: str | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> ImportReport:
         """Import one file in one transaction; the format is detected from its content.
 
         Raises InputError (nothing changed) for a file that cannot be read, for any problem in
@@ -196,14 +203,23 @@ class Archive:
                 f"{path}: nothing imported, {len(parsed.problems)} problem(s) found",
                 "\n".join(f"{p.where}: {p.message}" for p in parsed.problems[:20]),
             )
-        return self.import_parsed(parsed, series=series, where=str(path))
+        return self.import_parsed(parsed, series=series, where=str(path), progress=progress)
 
     def import_parsed(
-        self, parsed: ParsedFile, *, series: str | None = None, where: str = "input"
+        self,
+        parsed: ParsedFile,
+        *,
+        series: str | None = None,
+        where: str = "input",
+        progress: Callable[[int, int], None] | None = None,
     ) -> ImportReport:
-        """Apply what an importer read, in one transaction."""
+        """Apply what an importer read, in one transaction.
+
+        `progress(done, total)` is called as talks are applied; raising ImportCancelledError from
+        it rolls the whole file back.
+        """
         with self._write() as session:
-            report = _Upsert(session, where).apply(parsed, series)
+            report = _Upsert(session, where, progress).apply(parsed, series)
         self._notify(Changes(talks=frozenset(report.changed_uids)))
         return report
 
@@ -382,6 +398,50 @@ class Archive:
                 or 0,
                 per_year=per_year,
                 per_series=per_series,
+            )
+
+    def facet_counts(
+        self, talk_filter: TalkFilter | None = None, top_speakers: int = 60
+    ) -> FacetCounts:
+        """Counts per series, year, speaker, tag and mark among the talks of the filter."""
+        f = talk_filter or TalkFilter()
+        ids = _filtered(select(Talk.id), f).subquery()
+        in_list = Talk.id.in_(select(ids.c.id))
+        now = utc_now()
+        with self._read() as session:
+
+            def grouped(column: Any, *joins: Any) -> list[tuple[Any, int]]:
+                query = select(column, func.count(func.distinct(Talk.id))).select_from(Talk)
+                for target, condition in joins:
+                    query = query.join(target, condition)
+                query = query.where(in_list).group_by(column).order_by(func.count().desc(), column)
+                return [(value, n) for value, n in session.execute(query)]
+
+            def count(*conditions: Any) -> int:
+                return session.scalar(select(func.count(Talk.id)).where(in_list, *conditions)) or 0
+
+            marked = {
+                column.key: count(exists().where(UserState.uid == Talk.uid, column.is_(True)))
+                for column in (UserState.starred, UserState.watched)
+            }
+            total = count()
+            speakers = grouped(
+                Person.name,
+                (TalkSpeaker, TalkSpeaker.talk_id == Talk.id),
+                (Person, Person.id == TalkSpeaker.person_id),
+            )
+            return FacetCounts(
+                series=dict(grouped(Series.slug, (Series, Series.id == Talk.series_id))),
+                year=dict(sorted(grouped(Talk.start_year), key=lambda item: -(item[0] or 0))),
+                speaker=dict(speakers[:top_speakers]),
+                tag=dict(grouped(TalkTag.tag, (TalkTag, TalkTag.talk_id == Talk.id))),
+                has_recording=count(Talk.recording_url.is_not(None)),
+                starred=marked["starred"],
+                watched=marked["watched"],
+                unwatched=total - marked["watched"],
+                upcoming=count(Talk.start_utc >= now),
+                past=count(Talk.start_utc < now),
+                total=total,
             )
 
     # ------------------------------------------------------------------ user state
@@ -602,9 +662,12 @@ def _user_state_data(state: UserState | None) -> UserStateData:
 class _Upsert:
     """Applies one parsed file inside one write transaction."""
 
-    def __init__(self, session: Session, where: str) -> None:
+    def __init__(
+        self, session: Session, where: str, progress: Callable[[int, int], None] | None = None
+    ) -> None:
         self.session = session
         self.where = where
+        self.progress = progress
         self.now = utc_now()
         self.people: dict[str, Person] = {}
         self.generation: int | None = None
@@ -630,7 +693,10 @@ class _Upsert:
         changed: list[str] = []
         existing = self._existing_talks([t.uid for t in parsed.talks])
         self._load_people({s.name for t in parsed.talks for s in t.speakers})
-        for data in parsed.talks:
+        total = len(parsed.talks)
+        for number, data in enumerate(parsed.talks):
+            if self.progress is not None and number % 100 == 0:
+                self.progress(number, total)
             slug = series_override or data.series or (default.slug if default else "")
             series = series_by_slug.get(slug)
             if series is None:
@@ -661,6 +727,8 @@ class _Upsert:
                 updated += 1
             self._fill_talk(talk, data, series, digest)
             changed.append(data.uid)
+        if self.progress is not None:
+            self.progress(total, total)
         if changed:
             self.session.execute(delete(DeletedTalk).where(DeletedTalk.uid.in_(changed)))
         reported = problems[:_MAX_REPORTED_PROBLEMS]

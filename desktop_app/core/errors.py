@@ -25,3 +25,7 @@ class NotFoundError(ArchiveError):
 
 class ArchiveBusyError(ArchiveError):
     """Another process holds the archive for writing."""
+
+
+class ImportCancelledError(ArchiveError):
+    """The user cancelled an import; its transaction was rolled back."""

@@ -217,3 +217,20 @@ class Changes:
     talks: frozenset[str] = frozenset()
     user_state: frozenset[str] = frozenset()
     series: bool = False
+
+
+@dataclass(frozen=True)
+class FacetCounts:
+    """How many of the listed talks fall in each value of each filter."""
+
+    series: dict[str, int] = field(default_factory=dict)
+    year: dict[int | None, int] = field(default_factory=dict)
+    speaker: dict[str, int] = field(default_factory=dict)
+    tag: dict[str, int] = field(default_factory=dict)
+    has_recording: int = 0
+    starred: int = 0
+    watched: int = 0
+    unwatched: int = 0
+    upcoming: int = 0
+    past: int = 0
+    total: int = 0
