@@ -278,7 +278,14 @@ class Archive:
     ) -> list[TalkRow]:
         """A page of talks, sorted in SQL (unknown dates and titles last)."""
         query = _filtered(
-            select(Talk, Series.slug, Series.name, UserState.starred, UserState.watched)
+            select(
+                Talk,
+                Series.slug,
+                Series.name,
+                Series.short_name,
+                UserState.starred,
+                UserState.watched,
+            )
             .join(Series, Talk.series_id == Series.id)
             .outerjoin(UserState, UserState.uid == Talk.uid),
             talk_filter or TalkFilter(),
@@ -290,8 +297,8 @@ class Archive:
             rows = session.execute(query.execution_options(populate_existing=False)).all()
             speakers = _speakers_of(session, [row[0].id for row in rows])
             return [
-                _talk_row(talk, slug, name, starred, watched, speakers.get(talk.id, ()))
-                for talk, slug, name, starred, watched in rows
+                _talk_row(talk, slug, name, short, starred, watched, speakers.get(talk.id, ()))
+                for talk, slug, name, short, starred, watched in rows
             ]
 
     def list_uids(
@@ -595,6 +602,7 @@ def _talk_row(
     talk: Talk,
     series_slug: str,
     series_name: str,
+    series_short_name: str | None,
     starred: bool | None,
     watched: bool | None,
     speakers: tuple[Speaker, ...],
@@ -613,6 +621,7 @@ def _talk_row(
         cancelled=talk.cancelled,
         starred=bool(starred),
         watched=bool(watched),
+        series_short_name=series_short_name or series_name,
     )
 
 
@@ -689,6 +698,7 @@ class _Upsert:
 
         problems = list(parsed.problems)
         rejected = parsed.rejected + len(parsed.problems)
+        problems += getattr(parsed, "warnings", [])  # reported, but nothing was rejected
         added = updated = unchanged = 0
         changed: list[str] = []
         existing = self._existing_talks([t.uid for t in parsed.talks])

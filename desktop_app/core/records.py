@@ -94,6 +94,7 @@ class TalkRow:
     cancelled: bool
     starred: bool
     watched: bool
+    series_short_name: str = ""
 
     @property
     def untitled(self) -> bool:

@@ -1,17 +1,22 @@
-"""The QApplication: start-up, first paint, and the archive behind the window."""
+"""The QApplication: start-up, theme, first paint, and the archive behind the window."""
 
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 import time
+import traceback
+from types import TracebackType
 
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop_app import __version__
 
 _PROCESS_START = time.perf_counter()
+log = logging.getLogger(__name__)
 
 
 def create_application(argv: list[str] | None = None) -> QApplication:
@@ -24,7 +29,67 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     app.setOrganizationName("seminar-archive")
     app.setApplicationVersion(__version__)
     app.setDesktopFileName("seminar-archive")
+    from desktop_app.ui.icons import icon
+
+    app.setWindowIcon(icon("seminar-archive"))
     return app
+
+
+def _dark_palette() -> QPalette:
+    palette = QPalette()
+    colors = {
+        QPalette.ColorRole.Window: "#202227",
+        QPalette.ColorRole.WindowText: "#e6e6e6",
+        QPalette.ColorRole.Base: "#17181c",
+        QPalette.ColorRole.AlternateBase: "#24262b",
+        QPalette.ColorRole.Text: "#e6e6e6",
+        QPalette.ColorRole.Button: "#2b2d33",
+        QPalette.ColorRole.ButtonText: "#e6e6e6",
+        QPalette.ColorRole.Highlight: "#3d7bd9",
+        QPalette.ColorRole.HighlightedText: "#ffffff",
+        QPalette.ColorRole.ToolTipBase: "#2b2d33",
+        QPalette.ColorRole.ToolTipText: "#e6e6e6",
+        QPalette.ColorRole.PlaceholderText: "#8a8f98",
+        QPalette.ColorRole.Link: "#7fb2ff",
+    }
+    for role, color in colors.items():
+        palette.setColor(role, QColor(color))
+    for role in (
+        QPalette.ColorRole.Text,
+        QPalette.ColorRole.ButtonText,
+        QPalette.ColorRole.WindowText,
+    ):
+        palette.setColor(QPalette.ColorGroup.Disabled, role, QColor("#6b6f78"))
+    return palette
+
+
+def apply_theme(theme: str) -> None:
+    """Light, dark, or the system's scheme."""
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        return
+    hints = QGuiApplication.styleHints()
+    if theme == "system":
+        hints.unsetColorScheme()
+        app.setPalette(app.style().standardPalette())
+        if hints.colorScheme() == Qt.ColorScheme.Dark:
+            app.setPalette(_dark_palette())
+        return
+    scheme = Qt.ColorScheme.Dark if theme == "dark" else Qt.ColorScheme.Light
+    hints.setColorScheme(scheme)
+    app.setStyle("Fusion")
+    app.setPalette(_dark_palette() if theme == "dark" else app.style().standardPalette())
+
+
+def _show_unexpected_error(
+    kind: type[BaseException], error: BaseException, tb: TracebackType | None
+) -> None:
+    text = "".join(traceback.format_exception(kind, error, tb))
+    log.error("unexpected error:\n%s", text)
+    box = QMessageBox(QMessageBox.Icon.Critical, "Unexpected error", str(error) or kind.__name__)
+    box.setDetailedText(text)
+    box.setModal(False)
+    box.show()
 
 
 def run(options: argparse.Namespace) -> int:
@@ -32,22 +97,37 @@ def run(options: argparse.Namespace) -> int:
     app = create_application()
     from desktop_app.core.archive import Archive
     from desktop_app.core.paths import resolve_archive_dir
+    from desktop_app.core.settings import load_app_config
     from desktop_app.ui.main_window import MainWindow
 
+    config = load_app_config()
+    apply_theme(options.theme or config.theme)
     archive = Archive.open(resolve_archive_dir(options.data_dir))
-    window = MainWindow(archive)
+    window = MainWindow(archive, config)
+    if options.query:
+        window.search_field.setText(options.query)
+    if options.screenshot:
+        window.resize(1280, 800)
     window.show()
+    if not (options.exit_after_first_paint or options.screenshot):
+        sys.excepthook = _show_unexpected_error
 
     def after_first_paint() -> None:
-        if options.screenshot:
-            window.grab().save(options.screenshot)
         if options.exit_after_first_paint:
             elapsed_ms = (time.perf_counter() - _PROCESS_START) * 1000
             print(f"first-paint-ms {elapsed_ms:.0f}", flush=True)
-        if options.screenshot or options.exit_after_first_paint:
-            app.quit()
+            if not options.screenshot:
+                app.quit()
+
+    def take_screenshot() -> None:
+        if options.select and window.model.row_of(options.select) >= 0:
+            window.table.selectRow(window.model.row_of(options.select))
+        QTimer.singleShot(400, lambda: (window.grab().save(options.screenshot), app.quit()))
 
     window.first_painted.connect(lambda: QTimer.singleShot(0, after_first_paint))
+    if options.screenshot:
+        waiting_for = window.search_ready if options.query else window.list_updated
+        waiting_for.connect(lambda: QTimer.singleShot(300, take_screenshot))
     status = app.exec()
     archive.close()
     return status

@@ -1,15 +1,100 @@
-"""The main window: the talk list beside the selected talk's page."""
+"""The main window: composition of the search field, filters, timeline, list and talk page."""
 
 from __future__ import annotations
 
-import html
+import logging
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import QItemSelection, Signal, Slot
-from PySide6.QtGui import QPaintEvent
-from PySide6.QtWidgets import QMainWindow, QSplitter, QTableView, QTextBrowser
+from PySide6.QtCore import QItemSelection, QSettings, Qt, QTimer, QUrl, Signal, Slot
+from PySide6.QtGui import (
+    QCloseEvent,
+    QDesktopServices,
+    QDragEnterEvent,
+    QDropEvent,
+    QGuiApplication,
+    QKeySequence,
+    QPaintEvent,
+    QShortcut,
+    QUndoCommand,
+    QUndoStack,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QProgressBar,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop_app.core.archive import Archive
-from desktop_app.ui.talk_table_model import TalkTableModel, TalkUidRole
+from desktop_app.core.errors import ArchiveError
+from desktop_app.core.records import FacetCounts, SortKey, TalkFilter, TalkRow
+from desktop_app.core.settings import AppConfig, save_app_config
+from desktop_app.core.timeutil import zone as zone_named
+from desktop_app.core.urls import check_url
+from desktop_app.ui.actions import ActionId, create_actions
+from desktop_app.ui.delegates.highlight_delegate import HighlightDelegate
+from desktop_app.ui.models.talk_table_model import (
+    DATE,
+    RECORDING,
+    SERIES,
+    SPEAKERS,
+    STAR,
+    TITLE,
+    TalkTableModel,
+    TalkUidRole,
+)
+from desktop_app.ui.tasks import TaskRunner
+from desktop_app.ui.views import talk_html
+from desktop_app.ui.views.filter_sidebar import FilterSidebar
+from desktop_app.ui.views.talk_panel import TalkPanel
+from desktop_app.ui.views.timeline import TimelineWidget
+
+log = logging.getLogger(__name__)
+
+SEARCH_DELAY_MS = 150
+SEARCH_LIMIT = 2000
+IMPORTABLE_SUFFIXES = {".jsonl", ".ndjson", ".json", ".ics", ".ical", ".ifb"}
+_SORT_BY_COLUMN = {
+    DATE: (SortKey.DATE_ASCENDING, SortKey.DATE),
+    TITLE: (SortKey.TITLE, SortKey.TITLE),
+    SPEAKERS: (SortKey.SPEAKER, SortKey.SPEAKER),
+    SERIES: (SortKey.SERIES, SortKey.SERIES),
+}
+
+
+class _MarkCommand(QUndoCommand):
+    """An undoable change of a mark (star or watched) on some talks."""
+
+    def __init__(
+        self, window: MainWindow, uids: list[str], field: str, value: bool, before: dict[str, bool]
+    ) -> None:
+        super().__init__(
+            f"{'Mark' if value else 'Unmark'} {field} ({len(uids)} talk{'s' * (len(uids) != 1)})"
+        )
+        self._window, self._uids, self._field, self._value, self._before = (
+            window,
+            uids,
+            field,
+            value,
+            before,
+        )
+
+    def redo(self) -> None:
+        self._window.apply_marks({uid: self._value for uid in self._uids}, self._field)
+
+    def undo(self) -> None:
+        self._window.apply_marks(self._before, self._field)
 
 
 class MainWindow(QMainWindow):
@@ -17,35 +102,299 @@ class MainWindow(QMainWindow):
 
     Signals:
         first_painted: the window has painted for the first time.
+        list_updated: the talk list shows a new result (query or filter).
+        search_ready: the search index is open.
+        import_finished: (report or error) an import ended.
     """
 
     first_painted = Signal()
+    list_updated = Signal()
+    search_ready = Signal()
+    import_finished = Signal(object)
 
-    def __init__(self, archive: Archive) -> None:
+    def __init__(
+        self, archive: Archive, config: AppConfig | None = None, open_search: bool = True
+    ) -> None:
         super().__init__()
-        self._archive = archive
+        self.archive = archive
+        self.config = config or AppConfig()
+        self.tasks = TaskRunner(self)
+        self.undo_stack = QUndoStack(self)
+        self.search_index: Any = None
+        self._search_error: str | None = None
         self._painted = False
+        self._request = 0
+        self._sort = SortKey.DATE
+        self._search_sort = "relevance"
+        self._current_uid: str | None = None
+        self._terms: list[str] = []
+        self._import_cancel: Any = None
+        self._display_zone = self._zone_from_config()
+
         self.setWindowTitle(f"Seminar Archive — {archive.folder}")
-        self.resize(1200, 760)
-        self.model = TalkTableModel(archive, self)
+        self.setAcceptDrops(True)
+        self.resize(1280, 800)
+        self.actions_by_id = create_actions(self)
+        self._build_widgets()
+        self._build_menus()
+        self._connect()
+        self._restore_view_state()
+        self.sidebar.set_series_names(
+            {s.series.slug: s.series.short_name or s.series.name for s in archive.series()}
+        )
+        self.refresh_list()
+        if open_search:
+            QTimer.singleShot(0, self._open_search_index)
+
+    # ------------------------------------------------------------------ building
+
+    def _build_widgets(self) -> None:
+        self.search_field = QLineEdit()
+        self.search_field.setAccessibleName("Search")
+        self.search_field.setPlaceholderText(
+            "Search titles, speakers, abstracts…  (Ctrl+K)   "
+            'e.g. speaker:bach, "edge of stability", year:2021'
+        )
+        self.search_field.setToolTip(
+            'Search as you type: words, "phrases", speaker:, title:, year:, '
+            "OR, NOT, prefix*, fuzzy~"
+        )
+        self.search_field.setClearButtonEnabled(True)
+        self.search_field.addAction(
+            self.actions_by_id[ActionId.FIND], QLineEdit.ActionPosition.LeadingPosition
+        )
+        self.suggestion = QLabel()
+        self.suggestion.setAccessibleName("Did you mean")
+        self.suggestion.setTextFormat(Qt.TextFormat.RichText)
+        self.suggestion.setToolTip("A spelling the archive knows; click to search for it")
+        self.suggestion.hide()
+
+        self.sidebar = FilterSidebar()
+        self.sidebar.setMinimumWidth(190)
+        self.timeline = TimelineWidget()
+
+        self.model = TalkTableModel(self.archive, self)
+        self.model.set_display_zone(self._display_zone)
         self.table = QTableView()
         self.table.setAccessibleName("Talks")
+        self.table.setToolTip("")
         self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.table.setItemDelegateForColumn(TITLE, HighlightDelegate(self.table))
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setSortingEnabled(True)
+        self.table.horizontalHeader().setSortIndicator(DATE, Qt.SortOrder.DescendingOrder)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.verticalHeader().hide()
-        self.page = QTextBrowser()
-        self.page.setAccessibleName("Talk page")
-        self.page.setOpenLinks(False)
-        splitter = QSplitter()
-        splitter.addWidget(self.table)
-        splitter.addWidget(self.page)
-        splitter.setSizes([700, 500])
-        self.setCentralWidget(splitter)
-        self.model.load()
-        self.table.resizeColumnToContents(0)
-        self.table.setColumnWidth(1, 380)
+        self.table.verticalHeader().setDefaultSectionSize(24)
+        self.table.setWordWrap(False)
+        self.table.setAlternatingRowColors(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(TITLE, QHeaderView.ResizeMode.Stretch)
+        for column, width in (
+            (DATE, 84),
+            (SPEAKERS, 140),
+            (SERIES, 110),
+            (RECORDING, 38),
+            (STAR, 28),
+        ):
+            self.table.setColumnWidth(column, width)
+        self.empty_label = QLabel(self.table.viewport())
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setWordWrap(True)
+        self.empty_label.hide()
+
+        center = QWidget()
+        center_layout = QVBoxLayout(center)
+        center_layout.setContentsMargins(0, 0, 0, 0)
+        center_layout.addWidget(self.search_field)
+        center_layout.addWidget(self.suggestion)
+        center_layout.addWidget(self.timeline)
+        center_layout.addWidget(self.table, 1)
+
+        self.panel = TalkPanel()
+        self.panel.set_last_calendar_target(self.config.last_calendar_target)
+        self.splitter = QSplitter()
+        self.splitter.addWidget(self.sidebar)
+        self.splitter.addWidget(center)
+        self.splitter.addWidget(self.panel)
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setStretchFactor(2, 2)
+        self.splitter.setSizes([210, 650, 420])
+        self.setCentralWidget(self.splitter)
+
+        self.count_label = QLabel()
+        self.count_label.setAccessibleName("Talk count")
+        self.progress = QProgressBar()
+        self.progress.setMaximumWidth(180)
+        self.progress.setAccessibleName("Background work")
+        self.progress.hide()
+        self.statusBar().addWidget(self.count_label, 1)
+        self.statusBar().addPermanentWidget(self.progress)
+
+        for widget in (
+            self.search_field,
+            self.table,
+            self.panel.open_button,
+            self.panel.calendar_button,
+            self.panel.star_button,
+            self.panel.watched_button,
+            self.panel.browser,
+            self.panel.note,
+        ):
+            widget.setFocusPolicy(widget.focusPolicy() | Qt.FocusPolicy.TabFocus)
+        QWidget.setTabOrder(self.search_field, self.table)
+        QWidget.setTabOrder(self.table, self.panel.open_button)
+        QWidget.setTabOrder(self.panel.open_button, self.panel.calendar_button)
+        QWidget.setTabOrder(self.panel.calendar_button, self.panel.star_button)
+        QWidget.setTabOrder(self.panel.star_button, self.panel.watched_button)
+        QWidget.setTabOrder(self.panel.watched_button, self.panel.browser)
+        QWidget.setTabOrder(self.panel.browser, self.panel.note)
+        QWidget.setTabOrder(self.panel.note, self.sidebar)
+
+    def _build_menus(self) -> None:
+        a = self.actions_by_id
+        undo = self.undo_stack.createUndoAction(self, "&Undo")
+        undo.setShortcuts(QKeySequence.keyBindings(QKeySequence.StandardKey.Undo))
+        redo = self.undo_stack.createRedoAction(self, "&Redo")
+        redo.setShortcuts(QKeySequence.keyBindings(QKeySequence.StandardKey.Redo))
+        self.undo_action, self.redo_action = undo, redo
+        menus: list[tuple[str, list[Any]]] = [
+            (
+                "&File",
+                [
+                    a[ActionId.IMPORT],
+                    None,
+                    a[ActionId.EXPORT_ARCHIVE],
+                    a[ActionId.EXPORT_SELECTION_ICS],
+                    a[ActionId.EXPORT_SELECTION_JSONL],
+                    None,
+                    a[ActionId.PREFERENCES],
+                    None,
+                    a[ActionId.QUIT],
+                ],
+            ),
+            (
+                "&Edit",
+                [
+                    undo,
+                    redo,
+                    None,
+                    a[ActionId.FIND],
+                    a[ActionId.CLEAR_SEARCH],
+                    a[ActionId.CLEAR_FILTERS],
+                ],
+            ),
+            (
+                "&Talk",
+                [
+                    a[ActionId.OPEN_RECORDING],
+                    a[ActionId.ADD_TO_CALENDAR],
+                    a[ActionId.COPY_LINK],
+                    None,
+                    a[ActionId.TOGGLE_STAR],
+                    a[ActionId.TOGGLE_WATCHED],
+                ],
+            ),
+            ("&Help", [a[ActionId.ABOUT]]),
+        ]
+        for title, items in menus:
+            menu = self.menuBar().addMenu(title)
+            for item in items:
+                if item is None:
+                    menu.addSeparator()
+                else:
+                    menu.addAction(item)
+        self.addAction(a[ActionId.FIND_ALT])
+        # Single-key shortcuts act on the list only, so that typing in a text field is never taken.
+        for action_id in (
+            ActionId.OPEN_RECORDING,
+            ActionId.TOGGLE_STAR,
+            ActionId.TOGGLE_WATCHED,
+            ActionId.COPY_LINK,
+        ):
+            a[action_id].setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            self.table.addAction(a[action_id])
+        self.search_escape = QShortcut(QKeySequence("Escape"), self.search_field)
+        self.search_escape.setContext(Qt.ShortcutContext.WidgetShortcut)
+        self.search_escape.activated.connect(self.clear_search)
+
+    def _connect(self) -> None:
+        a = self.actions_by_id
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self.refresh_list)
+        self.search_field.textChanged.connect(lambda _text: self._search_timer.start())
+        self.search_field.returnPressed.connect(self._on_search_return_pressed)
+        self.suggestion.linkActivated.connect(self.search_field.setText)
+        self.sidebar.filter_changed.connect(lambda _f: self.refresh_list())
+        self.timeline.bar_clicked.connect(
+            lambda year: self.sidebar.set_filter(replace(self.sidebar.current_filter(), year=year))
+        )
+        self.model.sort_requested.connect(self._on_model_sort_requested)
         self.table.selectionModel().selectionChanged.connect(self._on_table_selection_changed)
-        self.statusBar().showMessage(f"{archive.count_talks()} talks")
+        self.table.doubleClicked.connect(lambda _index: self.open_recording())
+        self.table.customContextMenuRequested.connect(self._on_table_context_menu)
+        self.panel.open_recording_requested.connect(self.open_recording)
+        self.panel.calendar_requested.connect(self.add_to_calendar)
+        self.panel.starred_changed.connect(lambda on: self.set_marks("starred", on))
+        self.panel.watched_changed.connect(lambda on: self.set_marks("watched", on))
+        self.panel.note_edited.connect(self._on_panel_note_edited)
+        self.panel.link_activated.connect(self._on_panel_link_activated)
+        self.tasks.busy_changed.connect(self._on_tasks_busy_changed)
+        a[ActionId.IMPORT].triggered.connect(self.choose_import_files)
+        a[ActionId.EXPORT_ARCHIVE].triggered.connect(self.export_archive)
+        a[ActionId.EXPORT_SELECTION_ICS].triggered.connect(lambda: self.export_selection("ics"))
+        a[ActionId.EXPORT_SELECTION_JSONL].triggered.connect(lambda: self.export_selection("jsonl"))
+        a[ActionId.PREFERENCES].triggered.connect(self.show_preferences)
+        a[ActionId.QUIT].triggered.connect(self.close)
+        a[ActionId.FIND].triggered.connect(self.focus_search)
+        a[ActionId.FIND_ALT].triggered.connect(self.focus_search)
+        a[ActionId.CLEAR_SEARCH].triggered.connect(self.clear_search)
+        a[ActionId.CLEAR_FILTERS].triggered.connect(self.clear_filters)
+        a[ActionId.OPEN_RECORDING].triggered.connect(self.open_recording)
+        a[ActionId.ADD_TO_CALENDAR].triggered.connect(
+            lambda: self.add_to_calendar(self.panel._last_target)
+        )
+        a[ActionId.COPY_LINK].triggered.connect(self.copy_link)
+        a[ActionId.TOGGLE_STAR].triggered.connect(lambda: self.toggle_mark("starred"))
+        a[ActionId.TOGGLE_WATCHED].triggered.connect(lambda: self.toggle_mark("watched"))
+        a[ActionId.ABOUT].triggered.connect(self.show_about)
+
+    # ------------------------------------------------------------------ state
+
+    def _zone_from_config(self) -> Any:
+        if self.config.display_timezone:
+            try:
+                return zone_named(self.config.display_timezone)
+            except ArchiveError:
+                log.warning(
+                    "unknown display time zone %s; using the system's", self.config.display_timezone
+                )
+        return None
+
+    def _restore_view_state(self) -> None:
+        settings = QSettings()
+        geometry = settings.value("main_window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        splitter = settings.value("main_window/splitter")
+        if splitter is not None:
+            self.splitter.restoreState(splitter)
+        header = settings.value("main_window/header")
+        if header is not None:
+            self.table.horizontalHeader().restoreState(header)
+        sort = settings.value("main_window/sort")
+        if sort in {key.value for key in SortKey}:
+            self._sort = SortKey(sort)
+
+    def _save_view_state(self) -> None:
+        settings = QSettings()
+        settings.setValue("main_window/geometry", self.saveGeometry())
+        settings.setValue("main_window/splitter", self.splitter.saveState())
+        settings.setValue("main_window/header", self.table.horizontalHeader().saveState())
+        settings.setValue("main_window/sort", self._sort.value)
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
         super().paintEvent(event)
@@ -53,21 +402,563 @@ class MainWindow(QMainWindow):
             self._painted = True
             self.first_painted.emit()
 
-    @Slot(QItemSelection, QItemSelection)
-    def _on_table_selection_changed(self, selected: QItemSelection, _old: QItemSelection) -> None:
-        indexes = selected.indexes()
-        if not indexes:
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        self.panel.flush_note()
+        self._save_view_state()
+        if self._import_cancel is not None:
+            self._import_cancel.set()
+        self.tasks.wait_for_done()
+        if self.search_index is not None:
+            self.search_index.close()
+        super().closeEvent(event)
+
+    # ------------------------------------------------------------------ search and list
+
+    def _open_search_index(self) -> None:
+        def open_index() -> Any:
+            from desktop_app.core.search import SearchIndex
+
+            return SearchIndex.open(self.archive)
+
+        self.statusBar().showMessage("Opening the search index…", 3000)
+        self.tasks.submit(
+            open_index, self._on_search_index_opened, self._on_search_index_failed, lane="search"
+        )
+
+    def _on_search_index_opened(self, index: Any) -> None:
+        self.search_index = index
+        self.search_ready.emit()
+        if self.search_field.text().strip():
+            self.refresh_list()
+        if self._current_uid:
+            self._load_page_extras(self._current_uid)
+
+    def _on_search_index_failed(self, error: Exception) -> None:
+        self._search_error = str(error)
+        self.show_error("The search index could not be opened; browsing still works.", str(error))
+
+    @Slot()
+    def refresh_list(self) -> None:
+        """Re-run the current query or filter in the background; stale answers are dropped."""
+        self._request += 1
+        request = self._request
+        query = self.search_field.text().strip()
+        talk_filter = self.sidebar.current_filter()
+        archive = self.archive
+        self._terms = talk_html.highlight_terms(query)
+        if query and self.search_index is None:
+            self.count_label.setText(
+                "Search is unavailable: " + self._search_error
+                if self._search_error
+                else "Preparing the search index…"
+            )
             return
-        uid = self.model.data(indexes[0], TalkUidRole)
-        detail = self._archive.get_talk(uid)
-        talk = detail.talk
-        speakers = ", ".join(s.name for s in talk.speakers) or "unknown speaker"
-        when = (
-            f"{talk.start:%A %d %B %Y, %H:%M} ({talk.timezone})" if talk.start else "date unknown"
+        index = self.search_index
+        sort = self._sort
+        search_sort = self._search_sort
+
+        def run() -> tuple[Any, list[str], dict[str, str], FacetCounts]:
+            if query:
+                result = index.search(
+                    query,
+                    limit=SEARCH_LIMIT,
+                    sort=search_sort,
+                    facets=False,
+                    as_you_type=True,
+                    talk_filter=talk_filter,
+                )
+                uids = [hit.uid for hit in result.hits]
+                highlights = {
+                    hit.uid: hit.highlights["title"]
+                    for hit in result.hits
+                    if hit.highlights.get("title")
+                }
+                counts = archive.facet_counts(replace(talk_filter, uids=tuple(uids)))
+                return result, uids, highlights, counts
+            return None, archive.list_uids(talk_filter, sort), {}, archive.facet_counts(talk_filter)
+
+        def done(outcome: tuple[Any, list[str], dict[str, str], FacetCounts]) -> None:
+            if request == self._request:
+                self._show_list(*outcome, query=query, talk_filter=talk_filter)
+
+        self.tasks.submit(run, done, self._on_list_failed, lane="search" if query else "io")
+
+    def _on_list_failed(self, error: Exception) -> None:
+        self.show_error("The talk list could not be read.", str(error))
+
+    def _show_list(
+        self,
+        result: Any,
+        uids: list[str],
+        highlights: dict[str, str],
+        counts: FacetCounts,
+        *,
+        query: str,
+        talk_filter: TalkFilter,
+    ) -> None:
+        keep = self._current_uid
+        self.model.set_uids(uids, highlights)
+        self.sidebar.show_counts(counts)
+        self.timeline.set_counts(counts.year, talk_filter.year)
+        suggestion = getattr(result, "suggestion", None) if result is not None else None
+        if suggestion:
+            self.suggestion.setText(
+                f'Did you mean <a href="{_attr(suggestion)}">{_text(suggestion)}</a>?'
+            )
+            self.suggestion.show()
+        else:
+            self.suggestion.hide()
+        message = getattr(result, "message", None) if result is not None else None
+        if not uids:
+            hint = (
+                "Try fewer words, a prefix such as optim*, or lift a filter."
+                if query
+                else "Lift a filter to see more talks."
+            )
+            self.empty_label.setText(f"<b>No talks match.</b><br>{_text(hint)}")
+            self.empty_label.resize(self.table.viewport().size())
+            self.empty_label.show()
+        else:
+            self.empty_label.hide()
+        shown = f"{len(uids)} talks" if not query else f"{len(uids)} talks match “{query}”"
+        filters = _describe_filter(talk_filter)
+        self.count_label.setText(" · ".join(p for p in (shown, filters, message or "") if p))
+        if keep:
+            row = self.model.row_of(keep)
+            if row >= 0:
+                self.table.selectRow(row)
+        self.list_updated.emit()
+
+    @Slot(int, Qt.SortOrder)
+    def _on_model_sort_requested(self, column: int, order: Qt.SortOrder) -> None:
+        if column not in _SORT_BY_COLUMN:
+            return
+        ascending, descending = _SORT_BY_COLUMN[column]
+        self._sort = ascending if order == Qt.SortOrder.AscendingOrder else descending
+        if column == DATE:
+            self._search_sort = "date" if order == Qt.SortOrder.AscendingOrder else "-date"
+        elif column == TITLE:
+            self._search_sort = "title"
+        else:
+            self._search_sort = "relevance"
+        self.refresh_list()
+
+    def _on_search_return_pressed(self) -> None:
+        self._search_timer.stop()
+        self.refresh_list()
+        self.table.setFocus()
+        if self.model.rowCount() and not self.table.selectionModel().hasSelection():
+            self.table.selectRow(0)
+
+    def keyPressEvent(self, event: Any) -> None:  # noqa: N802
+        if self.search_field.hasFocus() and event.key() == Qt.Key.Key_Down:
+            self.table.setFocus()
+            if self.model.rowCount():
+                self.table.selectRow(0)
+            return
+        super().keyPressEvent(event)
+
+    @Slot()
+    def focus_search(self) -> None:
+        """Put the cursor into the search field."""
+        self.search_field.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_field.selectAll()
+
+    @Slot()
+    def clear_search(self) -> None:
+        """Empty the search field (the list shows the filters' talks again)."""
+        self.search_field.clear()
+
+    @Slot()
+    def clear_filters(self) -> None:
+        """Lift every filter and clear the search."""
+        self.search_field.blockSignals(True)
+        self.search_field.clear()
+        self.search_field.blockSignals(False)
+        self.sidebar.set_filter(TalkFilter())
+
+    # ------------------------------------------------------------------ talk page
+
+    def selected_uids(self) -> list[str]:
+        """The uids of the selected rows, in list order."""
+        rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
+        return [self.model.data(self.model.index(row, 0), TalkUidRole) for row in rows]
+
+    @Slot(QItemSelection, QItemSelection)
+    def _on_table_selection_changed(
+        self, _selected: QItemSelection, _deselected: QItemSelection
+    ) -> None:
+        current = self.table.selectionModel().currentIndex()
+        uids = self.selected_uids()
+        uid = (
+            self.model.data(current, TalkUidRole)
+            if current.isValid() and current.row() >= 0
+            else None
         )
-        abstract = html.escape(talk.abstract or "No abstract known.").replace("\n\n", "<p>")
-        self.page.setHtml(
-            f"<h2>{html.escape(detail.display_title)}</h2>"
-            f"<p><b>{html.escape(speakers)}</b><br>{html.escape(when)}<br>"
-            f"{html.escape(detail.series_name)}</p><p>{abstract}</p>"
+        if uid not in uids:
+            uid = uids[0] if uids else None
+        if uid is None:
+            return
+        self.show_talk(uid)
+
+    def show_talk(
+        self, uid: str, extras: tuple[list[tuple[str, float]], list[TalkRow]] = ([], [])
+    ) -> None:
+        """Show a talk's page (key terms and related talks follow from the index)."""
+        try:
+            detail = self.archive.get_talk(uid)
+        except ArchiveError as error:
+            self.panel.show_message(error.message)
+            return
+        changed = uid != self._current_uid
+        self._current_uid = uid
+        page = talk_html.talk_page_html(
+            detail,
+            terms=self._terms,
+            zone=self._display_zone,
+            key_terms=extras[0],
+            related=extras[1],
         )
+        self.panel.show_talk(detail, page)
+        if changed:
+            self.archive_state_later(uid)
+            self._load_page_extras(uid)
+
+    def archive_state_later(self, uid: str) -> None:
+        """Record that the talk was opened (in the write lane)."""
+        self.tasks.submit(lambda: self.archive.set_user_state(uid, opened=True), lane="write")
+
+    def _load_page_extras(self, uid: str) -> None:
+        index = self.search_index
+        if index is None:
+            return
+        archive = self.archive
+
+        def run() -> tuple[list[tuple[str, float]], list[TalkRow]]:
+            terms = index.key_terms(uid, limit=10)
+            related = archive.rows_for([u for u, _score in index.related(uid, limit=5)])
+            return terms, related
+
+        def done(extras: tuple[list[tuple[str, float]], list[TalkRow]]) -> None:
+            if uid == self._current_uid and self.panel.detail is not None:
+                self.show_talk(uid, extras)
+
+        self.tasks.submit(
+            run, done, lambda error: log.warning("related talks: %s", error), lane="search"
+        )
+
+    @Slot(str, str)
+    def _on_panel_note_edited(self, uid: str, text: str) -> None:
+        self.tasks.submit(
+            lambda: self.archive.set_user_state(uid, note=text),
+            lambda _r: self.statusBar().showMessage("Note saved", 1500),
+            lambda error: self.show_error("The note could not be saved.", str(error)),
+            lane="write",
+        )
+
+    @Slot(QUrl)
+    def _on_panel_link_activated(self, url: QUrl) -> None:
+        kind, value = TalkPanel.link_target(url)
+        if kind == "talk":
+            row = self.model.row_of(value)
+            if row >= 0:
+                self.table.selectRow(row)
+            else:
+                self.show_talk(value)
+        elif kind == "speaker":
+            self.show_speaker(value)
+        elif kind == "series":
+            self.show_series(value)
+        elif kind == "filter-series":
+            self.sidebar.set_filter(replace(self.sidebar.current_filter(), series=value))
+        else:
+            self.open_url(value)
+
+    def show_speaker(self, name: str) -> None:
+        """The speaker's page: every talk of theirs across series."""
+        talks = [
+            r
+            for r in self.archive.list_talks(TalkFilter(speaker=name))
+            if any(s.name == name for s in r.speakers)
+        ]
+        bio = next(
+            (
+                self.archive.get_talk(r.uid).talk.bio
+                for r in talks
+                if self.archive.get_talk(r.uid).talk.bio
+            ),
+            None,
+        )
+        self._current_uid = None
+        self.panel.show_page(talk_html.speaker_page_html(name, talks, bio, self._display_zone))
+
+    def show_series(self, slug: str) -> None:
+        """The series page."""
+        try:
+            summary = self.archive.get_series(slug)
+        except ArchiveError as error:
+            self.show_error(error.message)
+            return
+        self._current_uid = None
+        self.panel.show_page(talk_html.series_page_html(summary))
+
+    # ------------------------------------------------------------------ marks
+
+    def toggle_mark(self, field: str) -> None:
+        """Flip star or watched on the selected talks (all on, unless all were on)."""
+        uids = self.selected_uids()
+        if not uids:
+            return
+        rows = self.archive.rows_for(uids)
+        all_on = all(getattr(r, field) for r in rows)
+        self.set_marks(field, not all_on, uids)
+
+    def set_marks(self, field: str, value: bool, uids: list[str] | None = None) -> None:
+        """Set a mark on talks (the selection by default), undoably."""
+        uids = uids or ([self._current_uid] if self._current_uid else [])
+        if not uids:
+            return
+        before = {r.uid: getattr(r, field) for r in self.archive.rows_for(uids)}
+        self.undo_stack.push(_MarkCommand(self, uids, field, value, before))
+
+    def apply_marks(self, values: dict[str, bool], field: str) -> None:
+        """Write marks now (called by the undo stack)."""
+        for uid, value in values.items():
+            self.archive.set_user_state(uid, **{field: value})
+        self.model.refresh(values)
+        if self._current_uid in values:
+            self.show_talk(self._current_uid)
+        self.tasks.submit(
+            lambda: self.archive.facet_counts(self.sidebar.current_filter()), self._refresh_counts
+        )
+
+    def _refresh_counts(self, counts: FacetCounts) -> None:
+        if not self.search_field.text().strip():
+            self.sidebar.show_counts(counts)
+
+    # ------------------------------------------------------------------ opening links
+
+    def open_url(self, url: str) -> bool:
+        """Open a link by the URL policy; refused links are explained."""
+        decision = check_url(url, self.config.recording_folders)
+        if not decision.allowed:
+            self.show_error("This link was not opened.", decision.reason)
+            return False
+        target = (
+            QUrl.fromLocalFile(str(decision.path))
+            if decision.kind == "file" and decision.path
+            else QUrl(url)
+        )
+        if not QDesktopServices.openUrl(target):
+            self.show_error("No application could open this link.", url)
+            return False
+        return True
+
+    @Slot()
+    def open_recording(self) -> None:
+        """Open the current talk's recording and mark it watched (undo with Ctrl+Z)."""
+        uid = self._current_uid or (self.selected_uids() or [None])[0]
+        if uid is None:
+            return
+        detail = self.archive.get_talk(uid)
+        url = detail.talk.recording_url
+        if not url:
+            self.statusBar().showMessage("No recording of this talk is known.", 4000)
+            return
+        if self.open_url(url) and not detail.user.watched:
+            self.set_marks("watched", True, [uid])
+            self.statusBar().showMessage(
+                "Opened the recording and marked the talk watched (Ctrl+Z to undo)", 6000
+            )
+
+    def copy_link(self) -> None:
+        """Copy the recording link, else the first link, else the talk's uid."""
+        if not self._current_uid:
+            return
+        talk = self.archive.get_talk(self._current_uid).talk
+        text = talk.recording_url or (talk.links[0].url if talk.links else talk.uid)
+        QGuiApplication.clipboard().setText(text)
+        self.statusBar().showMessage(f"Copied {text}", 3000)
+
+    # ------------------------------------------------------------------ calendar
+
+    @Slot(str)
+    def add_to_calendar(self, target: str) -> None:
+        """Put the current talk into a calendar (the menu of the talk page)."""
+        from desktop_app.ui import calendar_actions
+
+        if self._current_uid is None:
+            return
+        self._remember_calendar_target(target)
+        calendar_actions.add_to_calendar(self, self._current_uid, target)
+
+    def _remember_calendar_target(self, target: str) -> None:
+        if target != self.config.last_calendar_target and target != "file":
+            self.config = replace(self.config, last_calendar_target=target)
+            try:
+                save_app_config(self.config)
+            except OSError as error:
+                log.warning("preferences not saved: %s", error)
+
+    def export_selection(self, kind: str) -> None:
+        """Write the selected talks as .ics or .jsonl."""
+        from desktop_app.ui import calendar_actions
+
+        calendar_actions.export_selection(self, self.selected_uids(), kind)
+
+    def export_archive(self) -> None:
+        """Write the whole archive in the exchange format."""
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export archive", "seminar-archive.jsonl", "JSON Lines (*.jsonl)"
+        )
+        if not path:
+            return
+
+        def run() -> int:
+            temporary = Path(path + ".part")
+            with temporary.open("w", encoding="utf-8", newline="\n") as stream:
+                count = self.archive.export_jsonl(stream)
+            temporary.replace(path)
+            return count
+
+        self.tasks.submit(
+            run,
+            lambda n: self.statusBar().showMessage(f"{n} talks written to {path}", 6000),
+            lambda error: self.show_error("The archive could not be exported.", str(error)),
+        )
+
+    # ------------------------------------------------------------------ import
+
+    def choose_import_files(self) -> None:
+        """File → Import."""
+        paths, _ = QFileDialog.getOpenFileNames(
+            self, "Import talks", "", "Talks (*.jsonl *.ndjson *.ics);;All files (*)"
+        )
+        if paths:
+            self.import_files([Path(p) for p in paths])
+
+    def import_files(self, paths: list[Path]) -> None:
+        """Import files in the background with progress, cancel, and a summary."""
+        from desktop_app.ui.dialogs.import_progress import run_import
+
+        run_import(self, paths)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
+        if _importable_paths(event.mimeData().urls()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
+        paths = _importable_paths(event.mimeData().urls())
+        if paths:
+            event.acceptProposedAction()
+            self.import_files(paths)
+
+    # ------------------------------------------------------------------ dialogs and messages
+
+    def show_preferences(self) -> None:
+        """The Preferences dialog."""
+        from desktop_app.ui.dialogs.preferences import PreferencesDialog
+
+        dialog = PreferencesDialog(self.config, self.archive.folder, self)
+        if dialog.exec():
+            self.config = dialog.result_config()
+            save_app_config(self.config)
+            self._display_zone = self._zone_from_config()
+            self.model.set_display_zone(self._display_zone)
+            from desktop_app.ui.application import apply_theme
+
+            apply_theme(self.config.theme)
+            if self._current_uid:
+                self.show_talk(self._current_uid)
+
+    def show_about(self) -> None:
+        """Version and data folder."""
+        from desktop_app import __version__
+
+        QMessageBox.about(
+            self,
+            "About Seminar Archive",
+            f"<h3>Seminar Archive {__version__}</h3>"
+            "<p>An offline archive of research seminar talks.</p>"
+            f"<p>Data folder:<br><code>{_text(str(self.archive.folder))}</code></p>",
+        )
+
+    def show_error(self, message: str, detail: str = "") -> None:
+        """Show a problem without blocking: in the status bar, with the detail in its tooltip."""
+        log.warning("%s %s", message, detail)
+        self.statusBar().showMessage(f"{message} {detail}".strip(), 10_000)
+        self.statusBar().setToolTip(detail)
+
+    @Slot(int)
+    def _on_tasks_busy_changed(self, running: int) -> None:
+        if self._import_cancel is not None:
+            return
+        self.progress.setVisible(running > 0)
+        self.progress.setRange(0, 0)
+
+    def _on_table_context_menu(self, position: Any) -> None:
+        if not self.selected_uids():
+            return
+        a = self.actions_by_id
+        menu = QMenu(self)
+        for item in (
+            a[ActionId.OPEN_RECORDING],
+            a[ActionId.ADD_TO_CALENDAR],
+            a[ActionId.COPY_LINK],
+            None,
+            a[ActionId.TOGGLE_STAR],
+            a[ActionId.TOGGLE_WATCHED],
+            None,
+            a[ActionId.EXPORT_SELECTION_ICS],
+            a[ActionId.EXPORT_SELECTION_JSONL],
+        ):
+            if item is None:
+                menu.addSeparator()
+            else:
+                menu.addAction(item)
+        menu.popup(self.table.viewport().mapToGlobal(position))
+
+
+def _importable_paths(urls: list[QUrl]) -> list[Path]:
+    return [
+        Path(u.toLocalFile())
+        for u in urls
+        if u.isLocalFile() and Path(u.toLocalFile()).suffix.lower() in IMPORTABLE_SUFFIXES
+    ]
+
+
+def _describe_filter(f: TalkFilter) -> str:
+    parts = []
+    for field, label in (
+        ("series", "series"),
+        ("year", "year"),
+        ("speaker", "speaker"),
+        ("tag", "tag"),
+    ):
+        value = getattr(f, field)
+        if value is not None:
+            parts.append(f"{label}: {value}")
+    for field, on, off in (
+        ("starred", "starred", "not starred"),
+        ("watched", "watched", "not watched"),
+        ("has_recording", "with recording", "without recording"),
+        ("upcoming", "upcoming", "past"),
+    ):
+        value = getattr(f, field)
+        if value is not None:
+            parts.append(on if value else off)
+    return ", ".join(parts)
+
+
+def _text(value: str) -> str:
+    import html
+
+    return html.escape(value)
+
+
+def _attr(value: str) -> str:
+    import html
+
+    return html.escape(value, quote=True)

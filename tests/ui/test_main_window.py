@@ -1,17 +1,155 @@
-"""The main window opens on an archive and shows its talks."""
+"""The main window: list, filters, talk page, marks, notes, keyboard."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from desktop_app.core.archive import Archive
+from desktop_app.core.records import TalkFilter
 from desktop_app.ui.main_window import MainWindow
+from desktop_app.ui.models.talk_table_model import TalkUidRole
+from tests.ui.conftest import open_window
+
+LAWRENCE = "talk-6b047156a771"
 
 
-def test_main_window_opens_with_the_talks(qtbot: QtBot, archive: Archive) -> None:
-    window = MainWindow(archive)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    assert window.model.rowCount() > 0
+def select(window: MainWindow, uid: str) -> None:
+    row = window.model.row_of(uid)
+    assert row >= 0
+    window.table.selectRow(row)
+
+
+def test_main_window_lists_every_talk(qtbot: QtBot, archive: Archive) -> None:
+    window = open_window(qtbot, archive, search=False)
+    assert window.model.total() == 221
     assert "Seminar Archive" in window.windowTitle()
+    assert "221 talks" in window.count_label.text()
+
+
+def test_selecting_a_row_shows_its_abstract(window: MainWindow) -> None:
+    select(window, LAWRENCE)
+    text = window.panel.browser.toPlainText()
+    assert "On the hardness of learning under symmetries" in text
+    assert "We study the problem of learning equivariant neural networks" in text
+    assert "Hannah Lawrence" in text
+
+
+def test_untitled_talk_page_says_the_title_is_unknown(window: MainWindow) -> None:
+    uid = next(u for u in window.model.uids() if window.archive.get_talk(u).talk.title is None)
+    select(window, uid)
+    assert "The title of this talk is not known" in window.panel.browser.toPlainText()
+
+
+def test_talk_without_recording_disables_open_with_a_reason(window: MainWindow) -> None:
+    select(window, LAWRENCE)
+    assert not window.panel.open_button.isEnabled()
+    assert "No recording" in window.panel.open_button.toolTip()
+
+
+def test_talk_without_date_disables_add_to_calendar(window: MainWindow) -> None:
+    uid = next(u for u in window.model.uids() if window.archive.get_talk(u).talk.start is None)
+    select(window, uid)
+    assert not window.panel.calendar_button.isEnabled()
+    assert "no known date" in window.panel.calendar_button.toolTip()
+
+
+def test_series_filter_narrows_the_list_and_counts_match_the_core(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    with qtbot.waitSignal(window.list_updated, timeout=10_000):
+        window.sidebar.set_filter(TalkFilter(series="owml"))
+    assert window.model.total() == window.archive.count_talks(TalkFilter(series="owml")) == 10
+    counts = window.archive.facet_counts(TalkFilter(series="owml"))
+    year_group = next(
+        window.sidebar.topLevelItem(i)
+        for i in range(window.sidebar.topLevelItemCount())
+        if window.sidebar.topLevelItem(i).text(0) == "Year"
+    )
+    shown = {
+        year_group.child(i).text(0).lstrip("✓ "): int(year_group.child(i).text(1))
+        for i in range(year_group.childCount())
+    }
+    assert shown == {str(year): n for year, n in counts.year.items() if year is not None}
+
+
+def test_clicking_a_sidebar_item_toggles_its_filter(qtbot: QtBot, window: MainWindow) -> None:
+    group = next(
+        window.sidebar.topLevelItem(i)
+        for i in range(window.sidebar.topLevelItemCount())
+        if window.sidebar.topLevelItem(i).text(0) == "Yours"
+    )
+    recordings = next(
+        group.child(i) for i in range(group.childCount()) if "recording" in group.child(i).text(0)
+    )
+    with qtbot.waitSignal(window.list_updated, timeout=10_000):
+        window.sidebar.itemClicked.emit(recordings, 0)
+    assert window.model.total() == 7
+    assert "with recording" in window.count_label.text()
+
+
+def test_timeline_click_filters_by_year(qtbot: QtBot, window: MainWindow) -> None:
+    with qtbot.waitSignal(window.list_updated, timeout=10_000):
+        window.timeline.bar_clicked.emit(2021)
+    assert window.model.total() == window.archive.count_talks(TalkFilter(year=2021))
+    assert {k for k, _label, n in window.timeline.bars() if n} == {2021}
+
+
+def test_star_watched_and_note_survive_a_restart(qtbot: QtBot, archive_folder: Path) -> None:
+    with Archive.open(archive_folder) as archive:
+        window = open_window(qtbot, archive, search=False)
+        select(window, LAWRENCE)
+        window.panel.star_button.click()
+        window.panel.watched_button.click()
+        window.panel.note.setPlainText("Read the CSQ paper first")
+        window.close()
+        window.tasks.wait_for_done()
+    with Archive.open(archive_folder) as archive:
+        again = open_window(qtbot, archive, search=False)
+        select(again, LAWRENCE)
+        assert again.panel.star_button.isChecked()
+        assert again.panel.watched_button.isChecked()
+        assert again.panel.note.toPlainText() == "Read the CSQ paper first"
+        again.close()
+
+
+def test_star_is_undoable(window: MainWindow) -> None:
+    select(window, LAWRENCE)
+    window.panel.star_button.click()
+    assert window.archive.get_talk(LAWRENCE).user.starred
+    window.undo_action.trigger()
+    assert not window.archive.get_talk(LAWRENCE).user.starred
+    assert not window.panel.star_button.isChecked()
+
+
+def test_keyboard_arrows_move_through_the_list_and_update_the_page(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    window.table.setFocus()
+    window.table.selectRow(0)
+    first = window.panel.detail.talk.uid if window.panel.detail else None
+    qtbot.keyClick(window.table, Qt.Key.Key_Down)
+    second = window.panel.detail.talk.uid if window.panel.detail else None
+    assert first and second and first != second
+    assert second == window.model.data(window.model.index(1, 0), TalkUidRole)
+
+
+def test_every_control_has_an_accessible_name(window: MainWindow) -> None:
+    from PySide6.QtWidgets import QAbstractButton, QLineEdit, QPlainTextEdit, QTextBrowser
+
+    controls = [
+        w
+        for kind in (QAbstractButton, QLineEdit, QPlainTextEdit, QTextBrowser)
+        for w in window.findChildren(kind)
+    ]
+    unnamed = [
+        w
+        for w in controls
+        if w.isVisible()
+        and not w.accessibleName()
+        and not w.toolTip()
+        and not getattr(w, "text", lambda: "")()
+    ]
+    assert unnamed == []

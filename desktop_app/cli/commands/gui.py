@@ -14,7 +14,14 @@ def register(subparsers: Any) -> None:
         action="store_true",
         help="print 'first-paint-ms N' once the window has painted, and exit",
     )
-    parser.add_argument("--screenshot", metavar="PATH", help="save a PNG of the window and exit")
+    parser.add_argument(
+        "--screenshot",
+        metavar="PATH",
+        help="save a PNG of the window once its talks show, and exit",
+    )
+    parser.add_argument("--query", metavar="TEXT", help="start with this search")
+    parser.add_argument("--select", metavar="UID", help="start with this talk selected")
+    parser.add_argument("--theme", choices=("system", "light", "dark"), help="override the theme")
     parser.set_defaults(handler=run_gui)
 
 

@@ -1,0 +1,128 @@
+"""Every QAction of the application, declared once and keyed by an Enum."""
+
+from __future__ import annotations
+
+from enum import Enum, auto
+
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QWidget
+
+from desktop_app.ui.icons import icon
+
+
+class ActionId(Enum):
+    """The application's commands."""
+
+    IMPORT = auto()
+    EXPORT_ARCHIVE = auto()
+    EXPORT_SELECTION_ICS = auto()
+    EXPORT_SELECTION_JSONL = auto()
+    PREFERENCES = auto()
+    QUIT = auto()
+    FIND = auto()
+    FIND_ALT = auto()
+    CLEAR_SEARCH = auto()
+    OPEN_RECORDING = auto()
+    ADD_TO_CALENDAR = auto()
+    COPY_LINK = auto()
+    TOGGLE_STAR = auto()
+    TOGGLE_WATCHED = auto()
+    CLEAR_FILTERS = auto()
+    ABOUT = auto()
+
+
+# id: (text, shortcuts, tooltip, icon name)
+_SPECS: dict[ActionId, tuple[str, tuple[str | QKeySequence.StandardKey, ...], str, str]] = {
+    ActionId.IMPORT: (
+        "&Import…",
+        (QKeySequence.StandardKey.Open,),
+        "Import talks from .jsonl or .ics files",
+        "import",
+    ),
+    ActionId.EXPORT_ARCHIVE: (
+        "&Export archive (.jsonl)…",
+        (),
+        "Write the whole archive in the exchange format",
+        "",
+    ),
+    ActionId.EXPORT_SELECTION_ICS: (
+        "Export selection as .&ics…",
+        (),
+        "Write the selected talks as a calendar file",
+        "calendar",
+    ),
+    ActionId.EXPORT_SELECTION_JSONL: (
+        "Export selection as .js&onl…",
+        (),
+        "Write the selected talks in the exchange format",
+        "",
+    ),
+    ActionId.PREFERENCES: (
+        "&Preferences…",
+        (QKeySequence.StandardKey.Preferences, "Ctrl+,"),
+        "Data folder, time zone, reminders, CalDAV, theme",
+        "",
+    ),
+    ActionId.QUIT: ("&Quit", (QKeySequence.StandardKey.Quit, "Ctrl+Q"), "Quit Seminar Archive", ""),
+    ActionId.FIND: (
+        "&Find",
+        (QKeySequence.StandardKey.Find,),
+        "Search titles, speakers and abstracts (Ctrl+F, Ctrl+K)",
+        "search",
+    ),
+    ActionId.FIND_ALT: ("Find (Ctrl+K)", ("Ctrl+K",), "Search titles, speakers and abstracts", ""),
+    ActionId.CLEAR_SEARCH: ("&Clear search", (), "Clear the search field (Esc in the field)", ""),
+    ActionId.OPEN_RECORDING: (
+        "&Open recording",
+        ("Return", "Enter"),
+        "Open the selected talk's recording",
+        "recording",
+    ),
+    ActionId.ADD_TO_CALENDAR: (
+        "Add to &calendar",
+        ("Ctrl+D",),
+        "Add the selected talk to your calendar",
+        "calendar",
+    ),
+    ActionId.COPY_LINK: (
+        "Copy &link",
+        (QKeySequence.StandardKey.Copy,),
+        "Copy the recording link (or the talk's first link)",
+        "",
+    ),
+    ActionId.TOGGLE_STAR: ("&Star", ("S",), "Star or unstar the selected talks", "star"),
+    ActionId.TOGGLE_WATCHED: (
+        "Mark &watched",
+        ("W",),
+        "Mark the selected talks as watched or not",
+        "watched",
+    ),
+    ActionId.CLEAR_FILTERS: (
+        "Show &all talks",
+        ("Ctrl+Shift+A",),
+        "Lift every filter and clear the search",
+        "",
+    ),
+    ActionId.ABOUT: ("&About Seminar Archive", (), "Version and data folder", ""),
+}
+
+
+def create_actions(parent: QWidget) -> dict[ActionId, QAction]:
+    """One QAction per ActionId, owned by `parent`."""
+    actions: dict[ActionId, QAction] = {}
+    for action_id, (text, shortcuts, tooltip, icon_name) in _SPECS.items():
+        action = QAction(text, parent)
+        keys: list[QKeySequence] = []
+        for shortcut in shortcuts:
+            if isinstance(shortcut, QKeySequence.StandardKey):
+                keys.extend(QKeySequence.keyBindings(shortcut))
+            else:
+                keys.append(QKeySequence(shortcut))
+        action.setShortcuts(keys)
+        action.setToolTip(tooltip)
+        action.setStatusTip(tooltip)
+        if icon_name:
+            action.setIcon(icon(icon_name))
+        action.setObjectName(action_id.name.lower())
+        actions[action_id] = action
+    return actions

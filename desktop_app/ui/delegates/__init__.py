@@ -1,0 +1,1 @@
+"""Item delegates of the desktop application."""

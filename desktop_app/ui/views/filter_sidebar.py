@@ -1,0 +1,132 @@
+"""The sidebar of filters with live counts: series, year, speaker, tag and the user's marks."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem
+
+from desktop_app.core.labels import UNKNOWN
+from desktop_app.core.records import FacetCounts, TalkFilter
+
+FilterRole = Qt.ItemDataRole.UserRole  # (field, value) of TalkFilter
+
+
+class FilterSidebar(QTreeWidget):
+    """Groups of filters; clicking one narrows the list, clicking it again lifts it.
+
+    Signals:
+        filter_changed: the TalkFilter the user chose.
+    """
+
+    filter_changed = Signal(object)
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.setHeaderHidden(True)
+        self.setColumnCount(2)
+        self.setRootIsDecorated(True)
+        self.header().setStretchLastSection(False)
+        self.header().setSectionResizeMode(0, self.header().ResizeMode.Stretch)
+        self.header().setSectionResizeMode(1, self.header().ResizeMode.ResizeToContents)
+        self.setAccessibleName("Filters")
+        self.setToolTip("Click a filter to narrow the list; click it again to lift it")
+        self._filter = TalkFilter()
+        self._series_names: dict[str, str] = {}
+        self.itemClicked.connect(self._on_item_clicked)
+        self.itemActivated.connect(self._on_item_clicked)
+
+    def current_filter(self) -> TalkFilter:
+        """The filter the sidebar stands for."""
+        return self._filter
+
+    def set_filter(self, talk_filter: TalkFilter) -> None:
+        """Set the filter from outside (the timeline, a link on a talk page)."""
+        self._filter = talk_filter
+        self.filter_changed.emit(talk_filter)
+
+    def set_series_names(self, names: dict[str, str]) -> None:
+        """Readable names of the series slugs."""
+        self._series_names = names
+
+    def show_counts(self, counts: FacetCounts) -> None:
+        """Rebuild the groups with these counts, keeping the chosen filter visible."""
+        expanded = {
+            self.topLevelItem(i).text(0)
+            for i in range(self.topLevelItemCount())
+            if self.topLevelItem(i).isExpanded()
+        } or {"Series", "Year", "Yours"}
+        self.clear()
+        self._group(
+            "Yours",
+            [
+                ("Starred", ("starred", True), counts.starred),
+                ("Watched", ("watched", True), counts.watched),
+                ("Not watched", ("watched", False), counts.unwatched),
+                ("Has a recording", ("has_recording", True), counts.has_recording),
+                ("Upcoming", ("upcoming", True), counts.upcoming),
+                ("Past", ("upcoming", False), counts.past),
+            ],
+            expanded,
+        )
+        self._group(
+            "Series",
+            [
+                (self._series_names.get(slug, slug), ("series", slug), n)
+                for slug, n in counts.series.items()
+            ],
+            expanded,
+        )
+        self._group(
+            "Year",
+            [
+                (str(year) if year is not None else f"Date {UNKNOWN}", ("year", year), n)
+                for year, n in counts.year.items()
+                if year is not None
+            ],
+            expanded,
+        )
+        self._group(
+            "Speaker",
+            [(name, ("speaker", name), n) for name, n in counts.speaker.items()],
+            expanded,
+        )
+        if counts.tag:
+            self._group("Tag", [(tag, ("tag", tag), n) for tag, n in counts.tag.items()], expanded)
+
+    def _group(
+        self, title: str, entries: list[tuple[str, tuple[str, Any], int]], expanded: set[str]
+    ) -> None:
+        group = QTreeWidgetItem(self, [title])
+        group.setFlags(Qt.ItemFlag.ItemIsEnabled)
+        font = group.font(0)
+        font.setBold(True)
+        group.setFont(0, font)
+        for label, (field, value), count in entries:
+            item = QTreeWidgetItem(group, [label, str(count)])
+            item.setData(0, FilterRole, (field, value))
+            item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            item.setToolTip(0, f"{label}: {count} talks")
+            active = getattr(self._filter, field) == value
+            item.setSelected(False)
+            if active:
+                bold = item.font(0)
+                bold.setBold(True)
+                item.setFont(0, bold)
+                item.setText(0, f"✓ {label}")
+            if count == 0 and not active:
+                item.setDisabled(True)
+        group.setExpanded(
+            title in expanded or any(getattr(self._filter, e[1][0]) == e[1][1] for e in entries)
+        )
+
+    @Slot(QTreeWidgetItem, int)
+    def _on_item_clicked(self, item: QTreeWidgetItem, _column: int) -> None:
+        chosen = item.data(0, FilterRole)
+        if not chosen:
+            return
+        field, value = chosen
+        current = getattr(self._filter, field)
+        self.set_filter(replace(self._filter, **{field: None if current == value else value}))

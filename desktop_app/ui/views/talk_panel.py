@@ -1,0 +1,251 @@
+"""The right-hand panel: the talk page with its buttons, toggles and the user's note."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import unquote
+
+from PySide6.QtCore import QTimer, QUrl, Signal, Slot
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QPlainTextEdit,
+    QPushButton,
+    QTextBrowser,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.core.records import TalkDetail
+from desktop_app.ui.icons import icon
+
+NOTE_SAVE_DELAY_MS = 400
+CALENDAR_TARGETS = (
+    ("system", "Open in my calendar app (.ics)"),
+    ("google", "Google Calendar"),
+    ("outlook", "Outlook.com"),
+    ("caldav", "My CalDAV calendar"),
+    ("file", "Save as .ics file…"),
+)
+
+
+class SafeTextBrowser(QTextBrowser):
+    """A text browser that never loads a resource (no image or stylesheet from data)."""
+
+    def loadResource(self, _kind: int, _name: QUrl | str) -> Any:  # noqa: N802
+        return None
+
+
+class TalkPanel(QWidget):
+    """Shows one talk (or a speaker or series page) and its controls.
+
+    Signals:
+        open_recording_requested: the Open recording button.
+        calendar_requested: (target) one of CALENDAR_TARGETS' keys.
+        starred_changed: (bool) the star toggle.
+        watched_changed: (bool) the watched toggle.
+        note_edited: (uid, text) after the user paused typing.
+        link_activated: (QUrl) a link on the page (talk:, speaker:, series:, http…).
+    """
+
+    open_recording_requested = Signal()
+    calendar_requested = Signal(str)
+    starred_changed = Signal(bool)
+    watched_changed = Signal(bool)
+    note_edited = Signal(str, str)
+    link_activated = Signal(QUrl)
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._detail: TalkDetail | None = None
+        self._last_target = "system"
+
+        self.open_button = QPushButton(icon("recording"), "Open recording")
+        self.open_button.setAccessibleName("Open recording")
+        self.open_button.clicked.connect(self.open_recording_requested)
+
+        self.calendar_button = QToolButton()
+        self.calendar_button.setIcon(icon("calendar"))
+        self.calendar_button.setText("Add to calendar")
+        self.calendar_button.setAccessibleName("Add to calendar")
+        self.calendar_button.setToolButtonStyle(
+            self.calendar_button.toolButtonStyle().ToolButtonTextBesideIcon
+        )
+        self.calendar_button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
+        menu = QMenu(self.calendar_button)
+        for key, label in CALENDAR_TARGETS:
+            action = menu.addAction(label)
+            action.setData(key)
+            action.triggered.connect(lambda _checked=False, k=key: self._request_calendar(k))
+        self.calendar_button.setMenu(menu)
+        self.calendar_button.clicked.connect(lambda: self._request_calendar(self._last_target))
+
+        self.star_button = QToolButton()
+        self.star_button.setCheckable(True)
+        self.star_button.setAccessibleName("Star")
+        self.star_button.setToolTip("Star this talk (S)")
+        self.star_button.toggled.connect(self._on_star_toggled)
+
+        self.watched_button = QToolButton()
+        self.watched_button.setCheckable(True)
+        self.watched_button.setIcon(icon("watched"))
+        self.watched_button.setText("Watched")
+        self.watched_button.setAccessibleName("Watched")
+        self.watched_button.setToolTip("Mark this talk as watched (W)")
+        self.watched_button.setToolButtonStyle(
+            self.watched_button.toolButtonStyle().ToolButtonTextBesideIcon
+        )
+        self.watched_button.toggled.connect(self._on_watched_toggled)
+
+        buttons = QHBoxLayout()
+        for widget in (
+            self.open_button,
+            self.calendar_button,
+            self.star_button,
+            self.watched_button,
+        ):
+            buttons.addWidget(widget)
+        buttons.addStretch(1)
+
+        self.browser = SafeTextBrowser()
+        self.browser.setAccessibleName("Talk page")
+        self.browser.setOpenLinks(False)
+        self.browser.setOpenExternalLinks(False)
+        self.browser.anchorClicked.connect(self.link_activated)
+
+        self.note_label = QLabel("Your note (saved as you type):")
+        self.note = QPlainTextEdit()
+        self.note.setAccessibleName("Your note")
+        self.note.setToolTip("Your own note on this talk; it is kept through every re-import")
+        self.note.setPlaceholderText("Write a note about this talk…")
+        self.note.setMaximumHeight(110)
+        self._note_timer = QTimer(self)
+        self._note_timer.setSingleShot(True)
+        self._note_timer.setInterval(NOTE_SAVE_DELAY_MS)
+        self._note_timer.timeout.connect(self.flush_note)
+        self.note.textChanged.connect(self._on_note_text_changed)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 0, 0, 0)
+        layout.addLayout(buttons)
+        layout.addWidget(self.browser, 1)
+        layout.addWidget(self.note_label)
+        layout.addWidget(self.note)
+        self.show_message("Select a talk to read its abstract.")
+
+    @property
+    def detail(self) -> TalkDetail | None:
+        """The talk shown, if a talk is shown."""
+        return self._detail
+
+    def set_last_calendar_target(self, target: str) -> None:
+        """The target the one-click button uses."""
+        self._last_target = target
+        label = dict(CALENDAR_TARGETS).get(target, "")
+        self.calendar_button.setToolTip(f"Add to calendar: {label} (Ctrl+D); the arrow offers more")
+
+    def show_message(self, text: str) -> None:
+        """An empty page with a message; talk controls disabled."""
+        self.flush_note()
+        self._detail = None
+        self.browser.setPlainText(text)
+        self._set_talk_controls(False)
+
+    def show_page(self, page_html: str) -> None:
+        """A speaker or series page (talk controls disabled)."""
+        self.flush_note()
+        self._detail = None
+        self.browser.setHtml(page_html)
+        self._set_talk_controls(False)
+
+    def show_talk(self, detail: TalkDetail, page_html: str) -> None:
+        """Show a talk; keeps the scroll position when it is the same talk again."""
+        same = self._detail is not None and self._detail.talk.uid == detail.talk.uid
+        if not same:
+            self.flush_note()
+        scroll = self.browser.verticalScrollBar().value() if same else 0
+        self._detail = detail
+        self.browser.setHtml(page_html)
+        self.browser.verticalScrollBar().setValue(scroll)
+        self._set_talk_controls(True)
+        for button, on in (
+            (self.star_button, detail.user.starred),
+            (self.watched_button, detail.user.watched),
+        ):
+            button.blockSignals(True)
+            button.setChecked(on)
+            button.blockSignals(False)
+        self._update_star_icon()
+        if not same or not self.note.hasFocus():
+            self.note.blockSignals(True)
+            self.note.setPlainText(detail.user.note)
+            self.note.blockSignals(False)
+        talk = detail.talk
+        self.open_button.setEnabled(bool(talk.recording_url))
+        self.open_button.setToolTip(
+            f"Open the recording: {talk.recording_url} (Enter)"
+            if talk.recording_url
+            else "No recording of this talk is known"
+        )
+        self.calendar_button.setEnabled(talk.start is not None)
+        if talk.start is None:
+            self.calendar_button.setToolTip(
+                "This talk has no known date, so it cannot go into a calendar"
+            )
+        else:
+            self.set_last_calendar_target(self._last_target)
+
+    def _set_talk_controls(self, enabled: bool) -> None:
+        for widget in (
+            self.open_button,
+            self.calendar_button,
+            self.star_button,
+            self.watched_button,
+            self.note,
+            self.note_label,
+        ):
+            widget.setEnabled(enabled)
+        self.note.setVisible(enabled)
+        self.note_label.setVisible(enabled)
+
+    def _update_star_icon(self) -> None:
+        on = self.star_button.isChecked()
+        self.star_button.setIcon(icon("star" if on else "star-off"))
+        self.star_button.setToolTip("Starred — click to unstar (S)" if on else "Star this talk (S)")
+
+    def _request_calendar(self, target: str) -> None:
+        self.set_last_calendar_target(target)
+        self.calendar_requested.emit(target)
+
+    @Slot(bool)
+    def _on_star_toggled(self, on: bool) -> None:
+        self._update_star_icon()
+        self.starred_changed.emit(on)
+
+    @Slot(bool)
+    def _on_watched_toggled(self, on: bool) -> None:
+        self.watched_changed.emit(on)
+
+    @Slot()
+    def _on_note_text_changed(self) -> None:
+        self._note_timer.start()
+
+    @Slot()
+    def flush_note(self) -> None:
+        """Save a pending note edit now (on talk change, and on close)."""
+        if self._note_timer.isActive() and self._detail is not None:
+            self._note_timer.stop()
+            self.note_edited.emit(self._detail.talk.uid, self.note.toPlainText())
+        elif self._note_timer.isActive():
+            self._note_timer.stop()
+
+    @staticmethod
+    def link_target(url: QUrl) -> tuple[str, str]:
+        """(scheme, value) of a page link: talk, speaker, series, filter-series, or a web URL."""
+        text = url.toString()
+        scheme, _, rest = text.partition(":")
+        if scheme in {"talk", "speaker", "series", "filter-series"}:
+            return scheme, unquote(rest)
+        return "web", text
