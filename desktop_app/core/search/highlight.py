@@ -1,0 +1,94 @@
+"""Highlighted fragments: HTML-escaped text with `<mark>` around the matched words."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from desktop_app.core.search.analysis import WORD_PATTERN, fold, latex_symbol, stem_word
+
+FRAGMENT_CHARS = 240
+_WORD = re.compile(WORD_PATTERN)
+
+
+@dataclass(frozen=True)
+class Marks:
+    """What to mark: stems of matched words, and prefixes of the word being typed."""
+
+    stems: frozenset[str] = frozenset()
+    prefixes: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.stems or self.prefixes)
+
+    def matches(self, word: str) -> bool:
+        """True when the folded, lower-cased `word` should be marked."""
+        return stem_word(word) in self.stems or word in self.stems or word.startswith(self.prefixes)
+
+
+def matched_spans(text: str, marks: Marks) -> list[tuple[int, int]]:
+    """Character ranges of the words of `text` that `marks` matches, in order."""
+    if not marks or not text:
+        return []
+    spans: list[tuple[int, int]] = []
+    decided: dict[str, bool] = {}
+    for found in _WORD.finditer(text):
+        word = found.group()
+        hit = decided.get(word)
+        if hit is None:
+            hit = decided[word] = _word_matches(word, marks)
+        if hit:
+            spans.append(found.span())
+    return spans
+
+
+def _word_matches(raw: str, marks: Marks) -> bool:
+    """Whether a word as written (maybe a TeX command such as `\\psi`) is marked."""
+    if raw.startswith("\\"):
+        name = raw.lstrip("\\").lower()
+        symbol = latex_symbol(name)
+        return marks.matches(fold(name)) or (symbol is not None and marks.matches(symbol))
+    return marks.matches(fold(raw))
+
+
+def mark_all(text: str, spans: Iterable[tuple[int, int]]) -> str:
+    """The whole text, escaped, with every span marked."""
+    return _render(text, 0, len(text), list(spans))
+
+
+def fragment(text: str, spans: list[tuple[int, int]], size: int = FRAGMENT_CHARS) -> str:
+    """The window of about `size` characters holding the most spans, escaped and marked."""
+    if not spans:
+        return ""
+    best_start, best_count = spans[0][0], 0
+    for i, (start, _end) in enumerate(spans):
+        count = sum(1 for s, e in spans[i:] if e <= start + size)
+        if count > best_count:
+            best_start, best_count = start, count
+    # Some context before the first marked word, cut at a space.
+    begin = max(0, best_start - size // 5)
+    if begin > 0:
+        space = text.rfind(" ", 0, begin + 1)
+        begin = space + 1 if space >= 0 and begin - space < 30 else begin
+    end = min(len(text), begin + size)
+    if end < len(text):
+        space = text.find(" ", end)
+        end = space if space != -1 and space - end < 30 else end
+    inside = [(s, e) for s, e in spans if s >= begin and e <= end]
+    body = _render(text, begin, end, inside)
+    return ("…" if begin > 0 else "") + body + ("…" if end < len(text) else "")
+
+
+def _render(text: str, begin: int, end: int, spans: list[tuple[int, int]]) -> str:
+    parts: list[str] = []
+    position = begin
+    for start, stop in spans:
+        if start < position:
+            continue
+        parts.append(html.escape(text[position:start]))
+        parts.append("<mark>" + html.escape(text[start:stop]) + "</mark>")
+        position = stop
+    parts.append(html.escape(text[position:end]))
+    return "".join(parts)

@@ -1,0 +1,559 @@
+"""SearchIndex: the archive's full-text index, kept in step with the database."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import re
+import shutil
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from whoosh import query as wq
+from whoosh import sorting
+from whoosh.index import LockError
+
+from desktop_app.core.archive import Archive
+from desktop_app.core.errors import ArchiveBusyError, InputError
+from desktop_app.core.records import Changes, TalkFilter
+from desktop_app.core.search import storage
+from desktop_app.core.search.analysis import fold, stem_word, words
+from desktop_app.core.search.highlight import Marks, fragment, mark_all, matched_spans
+from desktop_app.core.search.queries import QueryBuilder, QueryPlan
+from desktop_app.core.search.results import FACET_NAMES, IndexCheck, SearchHit, SearchResult
+from desktop_app.core.search.schema import talk_digest, talk_document
+
+log = logging.getLogger("desktop_app.core.search")
+
+Progress = Callable[[int, int], None]
+SORTS = {"relevance": None, "date": "date_up", "-date": "date_down", "title": "title_key"}
+WRITE_TIMEOUT = 30.0  # seconds to wait for another process's index writer
+REBUILD_TIMEOUT = 3600.0
+# Above this many changed talks, a catch-up rebuilds instead of updating talk by talk.
+REBUILD_THRESHOLD = 5000
+MULTIPROCESS_FROM = 20000  # talks; below this a second process costs more than it saves
+FEW_HITS = 3  # fewer hits than this ask for a "did you mean"
+HIGHLIGHTED_HITS = 20
+NOT_READY = "the search index is being built; results will appear when it is ready"
+
+
+class SearchIndex:
+    """The full-text index of one archive (a cache that can always be rebuilt).
+
+    Thread use: `search`, `related` and `key_terms` may run on one worker thread while
+    `catch_up`, `rebuild` and the change listener run on another; a rebuild builds beside
+    the index in use and swaps it in when complete, so searches keep answering meanwhile.
+    """
+
+    def __init__(self, archive: Archive) -> None:
+        self.archive = archive
+        self.folder = storage.IndexFolder(archive.folder / storage.INDEX_FOLDER)
+        self._ix: Any = None
+        self._path: Path | None = None
+        self._generation: int | None = None
+        self._write_lock = threading.RLock()
+        self._search_lock = threading.Lock()
+        self._searcher: Any = None
+        self._searcher_ix: Any = None
+        self._uid_docnums: tuple[Any, dict[str, int]] | None = None
+        self._builder: QueryBuilder | None = None
+        self._closed = False
+
+    # ------------------------------------------------------------------ opening
+
+    @classmethod
+    def open(
+        cls, archive: Archive, *, catch_up: bool = True, progress: Progress | None = None
+    ) -> SearchIndex:
+        """Open the archive's index and listen to its changes.
+
+        With `catch_up` (the default) the index is brought in step with the database first
+        (incrementally, or by a full rebuild); the GUI passes False and calls `catch_up()`
+        on a worker thread.
+        """
+        index = cls(archive)
+        index.folder.remove_stale()
+        index._load()
+        archive.add_change_listener(index._on_changes)
+        if catch_up:
+            index.catch_up(progress)
+        return index
+
+    def _load(self) -> None:
+        path = self.folder.current()
+        if path is None:
+            return
+        state = storage.read_state(path)
+        if state is None or not state.current:
+            log.info("index in %s is from another version; it will be rebuilt", path)
+            return
+        try:
+            ix = storage.open_index(path)
+        except Exception as error:  # a damaged cache: rebuilt by catch_up
+            log.warning("the search index in %s cannot be read (%s); rebuilding", path, error)
+            return
+        with self._write_lock:
+            self._ix, self._path, self._generation = ix, path, state.generation
+
+    def close(self) -> None:
+        """Stop listening and release the searcher."""
+        if self._closed:
+            return
+        self._closed = True
+        with contextlib.suppress(ValueError):
+            self.archive.remove_change_listener(self._on_changes)
+        with self._search_lock:
+            if self._searcher is not None:
+                self._searcher.close()
+                self._searcher = None
+
+    def __enter__(self) -> SearchIndex:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    @property
+    def ready(self) -> bool:
+        """True when there is an index to search (possibly behind the database)."""
+        return self._ix is not None
+
+    @property
+    def generation(self) -> int | None:
+        """The database generation the index reflects (None: no index yet)."""
+        return self._generation
+
+    def behind(self) -> bool:
+        """True when the database changed since the index was last brought up to date."""
+        return self._ix is None or self._generation != self.archive.generation()
+
+    # ------------------------------------------------------------------ keeping up
+
+    def _on_changes(self, changes: Changes) -> None:
+        if changes.talks and self._ix is not None and not self._closed:
+            try:
+                self.catch_up()
+            except ArchiveBusyError as error:  # the next open or change catches up
+                log.warning("search index not updated: %s", error.message)
+
+    def catch_up(self, progress: Progress | None = None) -> None:
+        """Bring the index in step with the database: incrementally, or a full rebuild."""
+        with self._write_lock:
+            database = self.archive.generation()
+            if self._ix is None or self._generation is None or self._generation > database:
+                self.rebuild(progress)
+                return
+            if self._generation == database:
+                if self._count_differs():
+                    log.warning("index and database hold different talks; rebuilding")
+                    self.rebuild(progress)
+                return
+            changed, deleted = self.archive.changes_since(self._generation)
+            if len(changed) + len(deleted) > REBUILD_THRESHOLD:
+                self.rebuild(progress)
+                return
+            self._update(changed, deleted, database, progress)
+            if self._count_differs():
+                log.warning("index and database hold different talks; rebuilding")
+                self.rebuild(progress)
+
+    def _count_differs(self) -> bool:
+        with self._ix.reader() as reader:
+            indexed = reader.doc_count()
+        return bool(indexed != self.archive.count_talks())
+
+    def update_talks(self, uids: Iterable[str]) -> None:
+        """Re-index the named talks now (deleted ones leave the index)."""
+        wanted = list(dict.fromkeys(uids))
+        with self._write_lock:
+            if self._ix is None:
+                self.rebuild()
+                return
+            found = {t.uid for t in self.archive.iter_talks(wanted)}
+            self._update(
+                [u for u in wanted if u in found],
+                [u for u in wanted if u not in found],
+                self._generation or 0,
+                None,
+            )
+
+    def _update(
+        self, changed: list[str], deleted: list[str], generation: int, progress: Progress | None
+    ) -> None:
+        assert self._path is not None
+        writer = self._writer(self._ix)
+        try:
+            for uid in deleted:
+                writer.delete_by_term("uid", uid)
+            total = len(changed)
+            for done, talk in enumerate(self.archive.iter_talks(changed), start=1):
+                writer.update_document(**talk_document(talk))
+                if progress is not None and (done % 100 == 0 or done == total):
+                    progress(done, total)
+        except BaseException:
+            writer.cancel()
+            raise
+        # Many small commits leave many segments, which slows fuzzy queries a lot: merge
+        # when an update was big.
+        writer.commit(optimize=len(changed) > 500)
+        storage.write_state(self._path, generation)
+        self._generation = generation
+        log.debug("index updated: %d changed, %d deleted", len(changed), len(deleted))
+
+    @staticmethod
+    def _writer(ix: Any, **options: Any) -> Any:
+        try:
+            return ix.writer(timeout=WRITE_TIMEOUT, delay=0.1, **options)
+        except LockError as error:
+            raise ArchiveBusyError(
+                "the search index is busy: another Seminar Archive is writing to it",
+                "Try again when it has finished.",
+            ) from error
+
+    def rebuild(self, progress: Progress | None = None, *, procs: int | None = None) -> None:
+        """Build a new index from the database beside the old one, then swap it in."""
+        with self._write_lock, self.folder.building(REBUILD_TIMEOUT):
+            generation = self.archive.generation()
+            total = self.archive.count_talks()
+            path = self.folder.new_folder()
+            try:
+                ix = self._build(path, total, progress, procs)
+                storage.write_state(path, generation)
+                storage.sync_folder(path)
+            except BaseException:
+                shutil.rmtree(path, ignore_errors=True)
+                raise
+            self.folder.make_current(path)
+            old = self._path
+            self._ix, self._path, self._generation = ix, path, generation
+            self._uid_docnums = None
+            if old is not None and old != path:
+                # Open searchers keep their files on POSIX; elsewhere the next open cleans up.
+                shutil.rmtree(old, ignore_errors=True)
+            log.info("index rebuilt: %d talks, generation %d", total, generation)
+        if self.archive.generation() != generation:
+            self.catch_up()
+
+    def _build(self, path: Path, total: int, progress: Progress | None, procs: int | None) -> Any:
+        ix = storage.create_index(path)
+        if procs is None:
+            procs = min(2, os.cpu_count() or 1) if total >= MULTIPROCESS_FROM else 1
+        options: dict[str, Any] = {"limitmb": 256}
+        if procs > 1:
+            options.update(procs=procs, multisegment=False)
+        writer = self._writer(ix, **options)
+        try:
+            if progress is not None:
+                progress(0, total)
+            for done, talk in enumerate(self.archive.iter_talks(), start=1):
+                writer.add_document(**talk_document(talk))
+                if progress is not None and (done % 200 == 0 or done == total):
+                    progress(done, total)
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()  # one writer, one segment: nothing to merge
+        return ix
+
+    # ------------------------------------------------------------------ checking
+
+    def check(self) -> IndexCheck:
+        """Compare the index with the database talk by talk (reads both entirely)."""
+        database = self.archive.generation()
+        with self._write_lock:
+            ix, generation = self._ix, self._generation
+        talks = {t.uid: talk_digest(t) for t in self.archive.iter_talks()}
+        if ix is None:
+            path = self.folder.current()
+            problem = "there is no search index"
+            if path is not None:
+                state = storage.read_state(path)
+                problem = (
+                    "the search index cannot be read"
+                    if state is None or state.current
+                    else f"the search index was written by {state.engine}, schema "
+                    f"{state.schema_version}; it must be rebuilt"
+                )
+            return IndexCheck(database, None, 0, len(talks), tuple(sorted(talks)), (), (), problem)
+        indexed: dict[str, bytes] = {}
+        with ix.searcher() as searcher:
+            reader = searcher.reader()
+            uids, digests = reader.column_reader("uid"), reader.column_reader("digest")
+            for docnum in reader.all_doc_ids():
+                indexed[uids[docnum]] = digests[docnum]
+        missing = tuple(sorted(set(talks) - set(indexed)))
+        extra = tuple(sorted(set(indexed) - set(talks)))
+        outdated = tuple(
+            sorted(u for u, d in talks.items() if u in indexed and bytes(indexed[u]) != d)
+        )
+        return IndexCheck(database, generation, len(indexed), len(talks), missing, extra, outdated)
+
+    # ------------------------------------------------------------------ searching
+
+    def _current_searcher(self) -> Any:
+        """The shared searcher, refreshed when the index changed (call with _search_lock)."""
+        ix = self._ix
+        if ix is None:
+            return None
+        searcher = self._searcher
+        if searcher is not None and self._searcher_ix is ix:
+            if searcher.up_to_date():
+                return searcher
+            fresh = searcher.refresh()
+        else:
+            fresh = ix.searcher()
+            if searcher is not None:
+                searcher.close()
+        self._searcher, self._searcher_ix = fresh, ix
+        if self._builder is None or self._builder.schema is not ix.schema:
+            self._builder = QueryBuilder(ix.schema)
+        return fresh
+
+    def search(
+        self,
+        query: str,
+        *,
+        limit: int = 50,
+        offset: int = 0,
+        sort: str = "relevance",
+        facets: bool = False,
+        as_you_type: bool = False,
+        talk_filter: TalkFilter | None = None,
+    ) -> SearchResult:
+        """Search the talks; a malformed query is searched as plain words, with a message."""
+        started = time.perf_counter()
+        if sort not in SORTS:
+            raise InputError(f"unknown sort {sort!r}", "Use one of: " + ", ".join(SORTS))
+        limit, offset = max(0, limit), max(0, offset)
+        allowed = None
+        if talk_filter is not None:
+            allowed = self._database_filter(talk_filter)
+        with self._search_lock:
+            searcher = self._current_searcher()
+            if searcher is None:
+                return _empty(query, started, NOT_READY, facets)
+            assert self._builder is not None
+            plan = self._builder.plan(query, searcher.reader(), as_you_type=as_you_type)
+            if plan.query is None:
+                return _empty(query, started, plan.message, facets)
+            docset = self._filter_docs(searcher, talk_filter, allowed)
+            try:
+                return self._run(
+                    searcher, query, plan, limit, offset, sort, facets, docset, started
+                )
+            except Exception:  # a query Whoosh accepted but cannot run: plain words
+                log.debug("query %r failed; searching its words", query, exc_info=True)
+                fallback = QueryPlan(
+                    self._builder.plain_words(query),
+                    plan.marks,
+                    "the query could not be run; searched for the words instead",
+                )
+                if fallback.query is None:
+                    return _empty(query, started, fallback.message, facets)
+                return self._run(
+                    searcher, query, fallback, limit, offset, sort, facets, docset, started
+                )
+
+    def _run(
+        self,
+        searcher: Any,
+        text: str,
+        plan: QueryPlan,
+        limit: int,
+        offset: int,
+        sort: str,
+        facets: bool,
+        docset: set[int] | None,
+        started: float,
+    ) -> SearchResult:
+        sort_field = SORTS[sort]
+        sortedby = None if sort_field is None else sorting.FieldFacet(sort_field)
+        results = searcher.search(
+            plan.query,
+            limit=max(1, offset + limit),
+            sortedby=sortedby,
+            filter=docset,
+            terms=False,
+        )
+        facet_counts: dict[str, dict[str, int]] = {}
+        if facets:
+            matched = set(searcher.docs_for_query(plan.query))
+            if docset is not None:
+                matched &= docset
+            total = len(matched)
+            facet_counts = _facet_counts(searcher.reader(), matched)
+        else:
+            total = len(results)
+        hits = []
+        for rank, (score, docnum) in enumerate(results.top_n[offset : offset + limit]):
+            stored = searcher.stored_fields(docnum)
+            highlights = _highlights(stored, plan.marks) if rank < HIGHLIGHTED_HITS else {}
+            hits.append(
+                SearchHit(stored["uid"], float(score) if sort_field is None else 0.0, highlights)
+            )
+        suggestion = None
+        if not plan.marks.prefixes and total < FEW_HITS and plan.parsed is not None:
+            suggestion = self._suggestion(searcher, text, plan.parsed, total)
+        return SearchResult(
+            text, total, _ms(started), tuple(hits), suggestion, plan.message, facet_counts
+        )
+
+    def highlights(self, uid: str, query: str, *, as_you_type: bool = False) -> dict[str, str]:
+        """Highlights of one talk for a query (for hits past the first 20, shown lazily)."""
+        with self._search_lock:
+            searcher = self._current_searcher()
+            if searcher is None:
+                return {}
+            assert self._builder is not None
+            plan = self._builder.plan(query, searcher.reader(), as_you_type=as_you_type)
+            stored = searcher.document(uid=uid)
+            return _highlights(stored, plan.marks) if stored else {}
+
+    def _database_filter(self, talk_filter: TalkFilter) -> set[str] | None:
+        """Uids allowed by the parts of the filter the index does not hold."""
+        rest = TalkFilter(
+            speaker=talk_filter.speaker,
+            starred=talk_filter.starred,
+            watched=talk_filter.watched,
+            upcoming=talk_filter.upcoming,
+            has_date=talk_filter.has_date,
+        )
+        if rest == TalkFilter():
+            return None
+        return set(self.archive.list_uids(rest))
+
+    def _filter_docs(
+        self, searcher: Any, talk_filter: TalkFilter | None, allowed: set[str] | None
+    ) -> set[int] | None:
+        if talk_filter is None:
+            return None
+        clauses: list[Any] = []
+        if talk_filter.series is not None:
+            clauses.append(wq.Term("series", talk_filter.series))
+        if talk_filter.year is not None:
+            clauses.append(wq.NumericRange("year", talk_filter.year, talk_filter.year))
+        if talk_filter.tag:
+            clauses.append(wq.Term("tag", talk_filter.tag.lower()))
+        if talk_filter.has_recording is not None:
+            clauses.append(wq.Term("has_recording", "yes" if talk_filter.has_recording else "no"))
+        docset: set[int] | None = None
+        if clauses:
+            combined = clauses[0] if len(clauses) == 1 else wq.And(clauses)
+            docset = set(searcher.docs_for_query(combined))
+        for uids in (allowed, set(talk_filter.uids) if talk_filter.uids is not None else None):
+            if uids is None:
+                continue
+            numbers = self._docnums(searcher)
+            wanted = {numbers[u] for u in uids if u in numbers}
+            docset = wanted if docset is None else docset & wanted
+        return docset
+
+    def _docnums(self, searcher: Any) -> dict[str, int]:
+        reader = searcher.reader()
+        if self._uid_docnums is None or self._uid_docnums[0] is not reader:
+            uids = reader.column_reader("uid")
+            mapping = {uids[n]: n for n in reader.all_doc_ids()}
+            self._uid_docnums = (reader, mapping)
+        return self._uid_docnums[1]
+
+    def _suggestion(self, searcher: Any, text: str, parsed: Any, total: int) -> str | None:
+        try:
+            correction = searcher.correct_query(parsed, text, prefix=1, maxdist=2)
+        except Exception:  # suggestions are a nicety; a query they cannot handle has none
+            log.debug("no suggestion for %r", text, exc_info=True)
+            return None
+        if correction.query == parsed or not correction.string:
+            return None
+        corrected = searcher.search(correction.query, limit=1, terms=False)
+        if len(corrected) <= total or not corrected.top_n:
+            return None
+        stored = searcher.stored_fields(corrected.top_n[0][1])
+        surface = _surface_forms(f"{stored.get('title', '')} {stored.get('abstract', '')}")
+        suggestion = re.sub(r"\w+", lambda m: surface.get(m.group(), m.group()), correction.string)
+        return suggestion if suggestion.strip() != text.strip() else None
+
+    # ------------------------------------------------------------------ talk pages
+
+    def related(self, uid: str, limit: int = 5) -> list[tuple[str, float]]:
+        """The talks most similar to `uid` (more-like-this on its key terms)."""
+        with self._search_lock:
+            searcher = self._current_searcher()
+            if searcher is None:
+                return []
+            docnum = searcher.document_number(uid=uid)
+            if docnum is None:
+                return []
+            stored = searcher.stored_fields(docnum)
+            source = f"{stored.get('title', '')}\n{stored.get('abstract', '')}"
+            results = searcher.more_like(
+                docnum, "text", text=source, top=limit, numterms=12, normalize=True
+            )
+            return [(hit["uid"], float(hit.score)) for hit in results if hit["uid"] != uid][:limit]
+
+    def key_terms(self, uid: str, limit: int = 10) -> list[tuple[str, float]]:
+        """The talk's most distinctive words with weights (largest first)."""
+        with self._search_lock:
+            searcher = self._current_searcher()
+            if searcher is None:
+                return []
+            stored = searcher.document(uid=uid)
+            if stored is None:
+                return []
+            source = f"{stored.get('title', '')}\n{stored.get('abstract', '')}"
+            terms = searcher.key_terms_from_text("text", source, numterms=limit, normalize=True)
+            surface = _surface_forms(source)
+            return [(surface.get(term, term), float(weight)) for term, weight in terms]
+
+
+def _empty(query: str, started: float, message: str | None, facets: bool) -> SearchResult:
+    counts: dict[str, dict[str, int]] = {name: {} for name in FACET_NAMES} if facets else {}
+    return SearchResult(query, 0, _ms(started), message=message, facets=counts)
+
+
+def _ms(started: float) -> float:
+    return round((time.perf_counter() - started) * 1000, 2)
+
+
+def _highlights(stored: dict[str, Any], marks: Marks) -> dict[str, str]:
+    result: dict[str, str] = {}
+    title = stored.get("title") or ""
+    if title:
+        result["title"] = mark_all(title, matched_spans(title, marks))
+    abstract = stored.get("abstract") or ""
+    spans = matched_spans(abstract, marks)
+    if spans:
+        result["abstract"] = fragment(abstract, spans)
+    return result
+
+
+def _facet_counts(reader: Any, docnums: set[int]) -> dict[str, dict[str, int]]:
+    counters: dict[str, Counter[str]] = {name: Counter() for name in FACET_NAMES}
+    column = reader.column_reader("facets")
+    for docnum in docnums:
+        values = column[docnum]
+        if not values:
+            continue
+        year = values["year"]
+        counters["year"][str(year) if year is not None else "unknown"] += 1
+        counters["series"][values["series"]] += 1
+        counters["speaker"].update(set(values["speaker"]))
+        counters["tag"].update(set(values["tag"]))
+        counters["has_recording"]["yes" if values["has_recording"] else "no"] += 1
+    return {name: dict(counter.most_common()) for name, counter in counters.items()}
+
+
+def _surface_forms(text: str) -> dict[str, str]:
+    """Stem -> the word of `text` it most often comes from (to show words, not stems)."""
+    counts: Counter[tuple[str, str]] = Counter()
+    for word in words(text):
+        folded = fold(word)
+        counts[(stem_word(folded), word.lower())] += 1
+    surface: dict[str, str] = {}
+    for (term, word), _count in counts.most_common():
+        surface.setdefault(term, word)
+    return surface

@@ -1,0 +1,187 @@
+"""From the text a user typed to a Whoosh query, never raising on malformed input."""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from whoosh import qparser
+from whoosh import query as wq
+
+from desktop_app.core.search.analysis import MAX_PREFIX, MIN_PREFIX, fold, stem_word, words
+from desktop_app.core.search.highlight import Marks
+from desktop_app.core.search.schema import FIELD_ALIASES, USER_FIELDS
+
+# How far one prefix, wildcard or fuzzy term may expand: the most frequent terms win.
+MAX_EXPANSION = 32
+MAX_SCANNED_TERMS = 20000
+TEXT_FIELDS = frozenset({"text", "title", "speaker", "abstract", "bio", "extra", "papers"})
+HIGHLIGHT_FIELDS = frozenset({"text", "title", "abstract"})
+UNPARSED = "the query could not be parsed; searched for the words instead"
+NO_WORDS = "the query has no words to search for"
+SHORT_PREFIX = f"prefixes need at least {MIN_PREFIX} characters; the short ones were left out"
+# The word being typed: word characters at the very end, after a space or the start.
+_LAST_WORD = re.compile(r"(?:^|(?<=\s))(\w+)$")
+_FIELD_NAME = re.compile(r"\w+:")
+_SYNTAX_WORDS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"})
+
+
+@dataclass(frozen=True)
+class QueryPlan:
+    """A query ready to run: `query` None means nothing to search for."""
+
+    query: Any
+    marks: Marks
+    message: str | None = None
+    parsed: Any = None  # the parsed query before expansion (for "did you mean")
+
+
+class QueryBuilder:
+    """Parses queries against one schema (parser objects are reused between keystrokes)."""
+
+    def __init__(self, schema: Any) -> None:
+        self.schema = schema
+        parser = qparser.QueryParser("text", schema, group=qparser.AndGroup)
+        parser.add_plugin(qparser.FuzzyTermPlugin())
+        aliases: dict[str, list[str]] = {}
+        for alias, name in FIELD_ALIASES.items():
+            aliases.setdefault(name, []).append(alias)
+        parser.add_plugin(qparser.FieldAliasPlugin(aliases))
+        self.parser = parser
+        self.analyzer = schema["text"].analyzer
+
+    def plan(self, text: str, reader: Any, *, as_you_type: bool = False) -> QueryPlan:
+        """The query for `text`; malformed input falls back to its plain words."""
+        typed: str | None = None
+        head = text
+        if as_you_type:
+            found = _LAST_WORD.search(text)
+            if found and found.group(1) not in _SYNTAX_WORDS:
+                typed = fold(found.group(1))
+                head = text[: found.start(1)]
+        messages: list[str] = []
+        parsed = self._parse(head, messages) if head.strip() else None
+        query = None if parsed is None else self._expand(parsed, reader, messages)
+        prefixes: tuple[str, ...] = ()
+        if typed is not None and len(typed) >= MIN_PREFIX:
+            prefix = typed[:MAX_PREFIX]
+            prefixes = (typed,)
+            last = wq.Or([wq.Term("complete", prefix), wq.Term("text", stem_word(typed))])
+            query = last if query is None else wq.And([query, last])
+        if query is not None:
+            query = query.normalize()
+            if query is wq.NullQuery or isinstance(query, type(wq.NullQuery)):
+                query = None
+        if query is None and not messages and typed is None:
+            messages.append(NO_WORDS)
+        stems = frozenset(
+            _text(t)
+            for field, t in (_terms(query) if query is not None else ())
+            if field in HIGHLIGHT_FIELDS
+        )
+        return QueryPlan(query, Marks(stems, prefixes), "; ".join(messages) or None, parsed)
+
+    def _parse(self, text: str, messages: list[str]) -> Any:
+        try:
+            parsed = self.parser.parse(text, normalize=False)
+            if _malformed(parsed):
+                raise ValueError("malformed query")
+            parsed = parsed.normalize()
+        except Exception:  # Whoosh raises plain Exceptions for dates, ranges and syntax
+            messages.append(UNPARSED)
+            return self.plain_words(text)
+        if _is_null(parsed) and words(text):
+            messages.append(UNPARSED)
+            return self.plain_words(text)
+        return parsed
+
+    def plain_words(self, text: str) -> Any:
+        """The analysed words of `text` (field names left out), any of them, ranked."""
+        terms = []
+        seen: set[str] = set()
+        for token in self.analyzer(" ".join(words(_FIELD_NAME.sub(" ", text))), mode="query"):
+            if token.text not in seen:
+                seen.add(token.text)
+                terms.append(wq.Term("text", token.text))
+        if not terms:
+            return None
+        return terms[0] if len(terms) == 1 else wq.Or(terms)
+
+    def _expand(self, parsed: Any, reader: Any, messages: list[str]) -> Any:
+        """Replace prefix, wildcard and fuzzy terms by their most frequent expansions."""
+
+        def visit(node: Any) -> Any:
+            if isinstance(node, wq.Prefix):
+                return self._prefix(node, reader, messages)
+            if isinstance(node, (wq.Wildcard, wq.FuzzyTerm, wq.Regex)):
+                return _capped(node.fieldname, node._btexts(reader), reader, node.boost)
+            return node
+
+        try:
+            return parsed.accept(visit)
+        except Exception:  # a term the field cannot convert (e.g. year:*x): plain words
+            messages.append(UNPARSED)
+            return None
+
+    def _prefix(self, node: Any, reader: Any, messages: list[str]) -> Any:
+        field = node.fieldname
+        typed = fold(node.text) if isinstance(node.text, str) else node.text
+        if len(typed) < MIN_PREFIX:
+            if SHORT_PREFIX not in messages:
+                messages.append(SHORT_PREFIX)
+            return wq.NullQuery
+        if field not in TEXT_FIELDS:
+            return _capped(field, reader.expand_prefix(field, typed), reader, node.boost)
+        # The index holds stems ("regular" for "regularization"), so "regulari*" must also
+        # find stems that the typed prefix extends.
+        start = typed[: max(3, len(typed) - 3)]
+
+        def fits(term: bytes) -> bool:
+            word = term.decode("utf-8")
+            return word.startswith(typed) or (len(word) >= 3 and typed.startswith(word))
+
+        candidates = (t for t in reader.expand_prefix(field, start) if fits(t))
+        return _capped(field, candidates, reader, node.boost)
+
+
+def _capped(field: str, terms: Any, reader: Any, boost: float = 1.0) -> Any:
+    scanned = itertools.islice(terms, MAX_SCANNED_TERMS)
+    ranked = heapq.nlargest(
+        MAX_EXPANSION, ((reader.doc_frequency(field, t), t) for t in scanned), key=lambda p: p[0]
+    )
+    if not ranked:
+        return wq.NullQuery
+    schema_field = reader.schema[field]
+    subqueries = [
+        wq.Term(field, t if isinstance(t, str) else schema_field.from_bytes(t), boost=boost)
+        for _df, t in ranked
+    ]
+    return subqueries[0] if len(subqueries) == 1 else wq.Or(subqueries)
+
+
+def _is_null(node: Any) -> bool:
+    return node is wq.NullQuery or isinstance(node, type(wq.NullQuery))
+
+
+def _malformed(node: Any) -> bool:
+    """True when the parser reported an error or named a field users cannot search."""
+    if getattr(node, "error", None):
+        return True
+    field = getattr(node, "fieldname", None)
+    if field is not None and field != "text" and field not in USER_FIELDS:
+        return True
+    return any(_malformed(child) for child in node.children()) if node.is_leaf() is False else False
+
+
+def _terms(node: Any) -> list[tuple[str, Any]]:
+    try:
+        return list(node.iter_all_terms(phrases=True))
+    except TypeError:
+        return list(node.iter_all_terms())
+
+
+def _text(term: Any) -> str:
+    return term.decode("utf-8") if isinstance(term, bytes) else str(term)

@@ -1,0 +1,31 @@
+"""Fixtures of the search tests: indexes over the bundled archive and small archives."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from desktop_app.core.archive import Archive
+from desktop_app.core.search import SearchIndex
+
+
+@pytest.fixture(scope="module")
+def bundled_index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SearchIndex]:
+    """An index of the bundled archive, shared by the tests of a module (read only)."""
+    folder = tmp_path_factory.mktemp("bundled") / "archive"
+    with Archive.open(folder) as archive, SearchIndex.open(archive) as index:
+        yield index
+
+
+@pytest.fixture
+def fresh_index(archive: Archive) -> Iterator[SearchIndex]:
+    """An index of the bundled archive that a test may change."""
+    with SearchIndex.open(archive) as index:
+        yield index
+
+
+def archive_folder(archive: Archive) -> Path:
+    """The archive's folder."""
+    return archive.folder
