@@ -113,7 +113,11 @@ class MainWindow(QMainWindow):
     import_finished = Signal(object)
 
     def __init__(
-        self, archive: Archive, config: AppConfig | None = None, open_search: bool = True
+        self,
+        archive: Archive,
+        config: AppConfig | None = None,
+        open_search: bool = True,
+        restore_view_state: bool = True,
     ) -> None:
         super().__init__()
         self.archive = archive
@@ -138,7 +142,8 @@ class MainWindow(QMainWindow):
         self._build_widgets()
         self._build_menus()
         self._connect()
-        self._restore_view_state()
+        if restore_view_state:
+            self._restore_view_state()
         self.sidebar.set_series_names(
             {s.series.slug: s.series.short_name or s.series.name for s in archive.series()}
         )
@@ -427,6 +432,7 @@ class MainWindow(QMainWindow):
 
     def _on_search_index_opened(self, index: Any) -> None:
         self.search_index = index
+        self.statusBar().showMessage("Search index ready", 2000)
         self.search_ready.emit()
         if self.search_field.text().strip():
             self.refresh_list()

@@ -1,0 +1,147 @@
+"""Search as you type, opening recordings, calendars, imports and the model contract."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QMimeData, QObject, QPointF, Qt, QUrl, Slot
+from PySide6.QtGui import QDesktopServices, QDropEvent
+from pytestqt.qtbot import QtBot
+
+from desktop_app.ui.main_window import MainWindow
+from desktop_app.ui.models.talk_table_model import HighlightRole, TalkUidRole
+from tests.helpers.files import talk_record, write_jsonl
+
+LAWRENCE = "talk-6b047156a771"
+ZHANG = "talk-3e05ccdb3884"  # has a YouTube recording
+
+
+class UrlCatcher(QObject):
+    """Receives the URLs the app hands to the desktop (a real QDesktopServices handler)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[QUrl] = []
+
+    @Slot(QUrl)
+    def open(self, url: QUrl) -> None:
+        self.urls.append(url)
+
+
+@pytest.fixture
+def opened_urls() -> list[QUrl]:
+    catcher = UrlCatcher()
+    for scheme in ("http", "https", "file"):
+        QDesktopServices.setUrlHandler(scheme, catcher, "open")
+    yield catcher.urls
+    for scheme in ("http", "https", "file"):
+        QDesktopServices.unsetUrlHandler(scheme)
+
+
+def select(window: MainWindow, uid: str) -> None:
+    window.table.selectRow(window.model.row_of(uid))
+
+
+def test_talk_model_passes_the_model_tester(qtmodeltester: object, window: MainWindow) -> None:
+    qtmodeltester.check(window.model)  # type: ignore[attr-defined]
+
+
+def test_typing_a_query_shows_ranked_highlighted_hits(qtbot: QtBot, window: MainWindow) -> None:
+    with qtbot.waitSignal(window.list_updated, timeout=10_000):
+        qtbot.keyClicks(window.search_field, "hardness of learning under symmetries")
+    assert window.model.data(window.model.index(0, 0), TalkUidRole) == LAWRENCE
+    assert "<mark>" in (window.model.data(window.model.index(0, 1), HighlightRole) or "")
+    select(window, LAWRENCE)
+    assert "<mark>" in window.panel.browser.toHtml() or "mark" in window.panel.browser.toHtml()
+
+
+def test_a_query_without_hits_says_so(qtbot: QtBot, window: MainWindow) -> None:
+    with qtbot.waitSignal(window.list_updated, timeout=10_000):
+        window.search_field.setText("zzzqqqxxyy")
+    assert window.model.total() == 0
+    assert "No talks match" in window.empty_label.text()
+
+
+def test_escape_clears_the_search(qtbot: QtBot, window: MainWindow) -> None:
+    with qtbot.waitSignal(window.list_updated, timeout=10_000):
+        window.search_field.setText("symmetries")
+    window.search_field.setFocus()
+    with qtbot.waitSignal(window.list_updated, timeout=10_000):
+        qtbot.keyClick(window.search_field, Qt.Key.Key_Escape)
+    assert window.search_field.text() == ""
+    assert window.model.total() == 221
+
+
+def test_open_recording_passes_the_url_and_marks_watched(
+    qtbot: QtBot, window: MainWindow, opened_urls: list[QUrl]
+) -> None:
+    select(window, ZHANG)
+    window.panel.open_button.click()
+    recording = window.archive.get_talk(ZHANG).talk.recording_url
+    assert [u.toString() for u in opened_urls] == [recording]
+    assert window.archive.get_talk(ZHANG).user.watched
+    window.undo_action.trigger()
+    assert not window.archive.get_talk(ZHANG).user.watched
+
+
+def test_javascript_links_are_refused_with_a_message(
+    window: MainWindow, opened_urls: list[QUrl]
+) -> None:
+    assert not window.open_url("javascript:alert(document.cookie)")
+    assert opened_urls == []
+    assert "not opened" in window.statusBar().currentMessage()
+
+
+def test_keyboard_only_search_select_open(
+    qtbot: QtBot, window: MainWindow, opened_urls: list[QUrl]
+) -> None:
+    qtbot.keyClick(window, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
+    assert window.search_field.hasFocus()
+    with qtbot.waitSignal(window.list_updated, timeout=10_000):
+        qtbot.keyClicks(window.search_field, "Optimistic Sample Size")
+    qtbot.keyClick(window.search_field, Qt.Key.Key_Down)
+    assert window.table.hasFocus()
+    assert window.panel.detail is not None and window.panel.detail.talk.uid == ZHANG
+    qtbot.keyClick(window.table, Qt.Key.Key_Return)
+    assert [u.toString() for u in opened_urls] == [
+        window.archive.get_talk(ZHANG).talk.recording_url
+    ]
+
+
+def test_add_to_calendar_writes_a_valid_ics(
+    qtbot: QtBot, window: MainWindow, opened_urls: list[QUrl]
+) -> None:
+    import icalendar
+
+    select(window, LAWRENCE)
+    window.panel._request_calendar("system")
+    qtbot.waitUntil(lambda: bool(opened_urls), timeout=10_000)
+    path = Path(opened_urls[0].toLocalFile())
+    calendar = icalendar.Calendar.from_ical(path.read_bytes())
+    events = list(calendar.walk("VEVENT"))
+    assert len(events) == 1
+    assert "On the hardness of learning under symmetries" in str(events[0]["SUMMARY"])
+
+
+def test_drag_and_drop_import_of_a_jsonl_file(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    path = write_jsonl(tmp_path / "dropped.jsonl", [talk_record(f"drop-{n}") for n in range(250)])
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(path))])
+    event = QDropEvent(
+        QPointF(10, 10),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    progress_values: list[int] = []
+    window.progress.valueChanged.connect(progress_values.append)
+    with qtbot.waitSignal(window.import_finished, timeout=30_000) as finished:
+        window.dropEvent(event)
+    report, refused = finished.args[0]
+    assert (report.added, refused) == (250, [])
+    assert progress_values and max(progress_values) == 100
+    qtbot.waitUntil(lambda: window.model.total() == 471, timeout=10_000)
