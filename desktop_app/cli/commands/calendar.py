@@ -1,0 +1,103 @@
+"""`export-ics`: talks as one iCalendar (.ics) file."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from desktop_app.cli.common import open_archive
+from desktop_app.core.archive import Archive
+from desktop_app.core.calendar import export_ics
+from desktop_app.core.errors import InputError
+from desktop_app.core.records import SortKey, TalkFilter
+from desktop_app.core.settings import load_app_config
+
+
+def register(subparsers: Any) -> None:
+    """Add the commands of this module."""
+    parser = subparsers.add_parser(
+        "export-ics",
+        help="write talks as an iCalendar (.ics) file for calendar applications",
+        description="Write the named talks (and those chosen by --series or --starred) as one "
+        "RFC 5545 calendar. Talks without a date are left out and listed on stderr. "
+        "Importing the file again updates the events instead of duplicating them.",
+    )
+    parser.add_argument("uids", nargs="*", metavar="UID", help="talks to export")
+    parser.add_argument("--series", metavar="SLUG", help="every talk of this series")
+    parser.add_argument("--starred", action="store_true", help="every starred talk")
+    parser.add_argument(
+        "--name", metavar="NAME", help="the calendar's name (default: from what is exported)"
+    )
+    parser.add_argument(
+        "--reminder",
+        type=int,
+        metavar="MINUTES",
+        help="a reminder this many minutes before each talk (default: the preferences; 0: none)",
+    )
+    parser.add_argument(
+        "-o", "--output", required=True, metavar="FILE.ics", help="the file to write ('-': stdout)"
+    )
+    parser.add_argument("--json", action="store_true", help="print a JSON report on stdout")
+    parser.set_defaults(handler=run_export_ics)
+
+
+def _chosen_uids(archive: Archive, options: argparse.Namespace) -> tuple[list[str], str]:
+    uids: list[str] = list(options.uids)
+    name = "Seminar Archive"
+    if options.series:
+        summary = archive.get_series(options.series)
+        uids += archive.list_uids(TalkFilter(series=options.series), SortKey.DATE_ASCENDING)
+        name = summary.series.name
+    if options.starred:
+        uids += archive.list_uids(TalkFilter(starred=True), SortKey.DATE_ASCENDING)
+        name = "Starred talks" if not options.series else name
+    if not (options.uids or options.series or options.starred):
+        raise InputError("export-ics: name talks (UID...), --series SLUG or --starred")
+    if options.uids and not (options.series or options.starred) and len(options.uids) == 1:
+        name = archive.get_talk(options.uids[0]).display_title
+    return list(dict.fromkeys(uids)), name
+
+
+def run_export_ics(options: argparse.Namespace) -> int:
+    """Write the calendar atomically (never a half-written file)."""
+    reminder = options.reminder
+    if reminder is None:
+        reminder = load_app_config().reminder_minutes
+    if reminder < 0:
+        raise InputError("--reminder: must be 0 or more minutes")
+    with open_archive(options) as archive:
+        for uid in options.uids:
+            archive.get_talk(uid)  # an unknown uid refuses the command (exit 2)
+        uids, name = _chosen_uids(archive, options)
+        result = export_ics(
+            archive, uids, calendar_name=options.name or name, reminder_minutes=reminder
+        )
+    for uid, reason in result.skipped:
+        print(f"{uid}: left out: {reason}", file=sys.stderr)
+    if options.output == "-":
+        sys.stdout.buffer.write(result.data)
+        sys.stdout.flush()
+    else:
+        target = Path(options.output)
+        if target.is_dir():
+            raise InputError(f"{target}: is a folder; name a file to write")
+        temporary = target.with_name(target.name + ".part")
+        try:
+            temporary.write_bytes(result.data)
+        except OSError as error:
+            raise InputError(f"{target}: cannot be written ({error.strerror})") from error
+        temporary.replace(target)
+        if options.json:
+            report = {
+                "output": str(target),
+                "exported": list(result.exported),
+                "skipped": [{"uid": uid, "reason": reason} for uid, reason in result.skipped],
+            }
+            json.dump(report, sys.stdout, ensure_ascii=False, indent=2)
+            sys.stdout.write("\n")
+        else:
+            print(f"{len(result.exported)} talks written to {target}", file=sys.stderr)
+    return 0

@@ -1,0 +1,161 @@
+"""Push talks into a calendar on the user's CalDAV server (Nextcloud, iCloud, Fastmail, Radicale).
+
+Each talk is stored as its own calendar object named after its event UID, so pushing the
+same talk again replaces the event instead of adding a second one. The password is kept in
+the system keyring (service `seminar-archive`, key `username@url`), never in the settings.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from desktop_app.core.archive import Archive
+from desktop_app.core.calendar.export import NO_DATE, NOT_FOUND, calendar_for_talks, event_uid
+from desktop_app.core.errors import ArchiveError, InputError, NotFoundError
+from desktop_app.core.records import TalkDetail
+
+log = logging.getLogger(__name__)
+
+KEYRING_SERVICE = "seminar-archive"
+
+
+class CalDavError(ArchiveError):
+    """The CalDAV server could not be reached or refused the events."""
+
+
+@dataclass(frozen=True)
+class CalDavAccount:
+    """A calendar on a CalDAV server: the server (or calendar) URL, the user, the calendar's
+    display name (empty: the first calendar of the account, or the URL itself)."""
+
+    url: str
+    username: str
+    calendar: str = ""
+
+    @property
+    def keyring_key(self) -> str:
+        """The key of the password in the keyring."""
+        return f"{self.username}@{self.url}"
+
+
+@dataclass(frozen=True)
+class CalDavReport:
+    """What a push did: events created, updated, and talks left out with the reason."""
+
+    created: tuple[str, ...]
+    updated: tuple[str, ...]
+    skipped: tuple[tuple[str, str], ...]
+    calendar_url: str
+
+
+def store_caldav_password(account: CalDavAccount, password: str) -> None:
+    """Keep the password in the system keyring."""
+    import keyring
+
+    keyring.set_password(KEYRING_SERVICE, account.keyring_key, password)
+
+
+def caldav_password(account: CalDavAccount) -> str | None:
+    """The password the keyring holds for the account, or None."""
+    import keyring
+
+    value = keyring.get_password(KEYRING_SERVICE, account.keyring_key)
+    return value if isinstance(value, str) else None
+
+
+def forget_caldav_password(account: CalDavAccount) -> None:
+    """Remove the password from the keyring (nothing happens when there is none)."""
+    import keyring
+    from keyring.errors import PasswordDeleteError
+
+    with contextlib.suppress(PasswordDeleteError):
+        keyring.delete_password(KEYRING_SERVICE, account.keyring_key)
+
+
+def _calendar(account: CalDavAccount, password: str | None) -> Any:
+    from caldav.davclient import DAVClient
+
+    client: Any = DAVClient(url=account.url, username=account.username or None, password=password)
+    try:
+        principal = client.principal()
+        calendars = principal.calendars()
+    except Exception as error:
+        calendars = []
+        log.debug("no principal at %s: %s", account.url, error)
+    if account.calendar:
+        for calendar in calendars:
+            if calendar.name == account.calendar:
+                return calendar
+        if calendars:
+            try:
+                return principal.make_calendar(name=account.calendar)
+            except Exception as error:
+                raise CalDavError(
+                    f"{account.url}: no calendar named {account.calendar!r}", str(error)
+                ) from error
+    if calendars:
+        return calendars[0]
+    return client.calendar(url=account.url)
+
+
+def push_to_caldav(
+    account: CalDavAccount,
+    archive: Archive,
+    uids: Iterable[str],
+    password: str | None = None,
+) -> CalDavReport:
+    """Create or replace one event per talk in the account's calendar.
+
+    The password comes from the argument, else from the keyring. Talks without a date are
+    skipped and listed. Raises CalDavError when the server cannot be used.
+    """
+    if not account.url:
+        raise InputError("no CalDAV server is set up", "Add one in Preferences.")
+    if password is None:
+        password = caldav_password(account)
+    details: list[TalkDetail] = []
+    skipped: list[tuple[str, str]] = []
+    for uid in dict.fromkeys(uids):
+        try:
+            detail = archive.get_talk(uid)
+        except NotFoundError:
+            skipped.append((uid, NOT_FOUND))
+            continue
+        if detail.talk.start is None:
+            skipped.append((uid, NO_DATE))
+            continue
+        details.append(detail)
+    created: list[str] = []
+    updated: list[str] = []
+    try:
+        calendar = _calendar(account, password)
+        now = datetime.now(UTC)
+        for detail in details:
+            data = calendar_for_talks([detail], calendar_name="Seminar Archive", now=now)
+            event_id = event_uid(detail.talk.uid)
+            existing = None
+            try:
+                existing = calendar.event_by_uid(event_id)
+            except Exception:  # caldav raises NotFoundError or server-specific errors
+                existing = None
+            if existing is not None:
+                existing.data = data.to_ical().decode("utf-8")
+                existing.save()
+                updated.append(detail.talk.uid)
+            else:
+                calendar.save_event(data.to_ical().decode("utf-8"))
+                created.append(detail.talk.uid)
+        calendar_url = str(getattr(calendar, "url", account.url))
+    except ArchiveError:
+        raise
+    except Exception as error:
+        raise CalDavError(
+            f"the CalDAV server {account.url} refused the events",
+            f"{type(error).__name__}: {error}",
+        ) from error
+    return CalDavReport(tuple(created), tuple(updated), tuple(skipped), calendar_url)
