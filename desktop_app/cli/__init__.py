@@ -21,8 +21,8 @@ EXIT_PROBLEM = 1
 EXIT_BAD_INPUT = 2
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser with every subcommand."""
+def build_parser(only: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The argument parser with every subcommand (or only the modules named in `only`)."""
     parser = argparse.ArgumentParser(
         prog="seminar-archive",
         description="Seminar Archive: browse, search and export research seminar talks. "
@@ -38,6 +38,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true", help="print debug logs to stderr")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module_info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
+        if only is not None and module_info.name not in only:
+            continue
         module = importlib.import_module(f"{commands.__name__}.{module_info.name}")
         module.register(subparsers)
     return parser
@@ -46,7 +48,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; returns the exit status (0 done, 1 problem found, 2 bad input)."""
     arguments = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser()
+    # Starting the GUI skips importing the other commands' modules: the window comes first.
+    starts_gui = _command_name(arguments) in {None, "gui"} and not {"-h", "--help"} & set(arguments)
+    parser = build_parser(only=["gui"] if starts_gui else None)
     options = parser.parse_args(arguments)
     logging.basicConfig(
         level=logging.DEBUG if options.debug else logging.WARNING,
@@ -67,6 +71,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return EXIT_OK
     return status
+
+
+def _command_name(arguments: Sequence[str]) -> str | None:
+    """The subcommand named in `arguments` (None when there is none)."""
+    skip_value = False
+    for argument in arguments:
+        if skip_value:
+            skip_value = False
+        elif argument == "--data-dir":
+            skip_value = True
+        elif not argument.startswith("-"):
+            return argument
+    return None
 
 
 if __name__ == "__main__":

@@ -5,16 +5,20 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from desktop_app.core.archive import Archive
 from desktop_app.core.labels import UNKNOWN
 from desktop_app.core.paths import resolve_archive_dir
 from desktop_app.core.records import Speaker, TalkRow
 
+if TYPE_CHECKING:
+    from desktop_app.core.archive import Archive
+
 
 def open_archive(options: argparse.Namespace) -> Archive:
     """The archive named by `--data-dir` (or the environment, or the defaults)."""
+    from desktop_app.core.archive import Archive
+
     return Archive.open(resolve_archive_dir(options.data_dir))
 
 

@@ -9,12 +9,16 @@ import sys
 import time
 import traceback
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop_app import __version__
+
+if TYPE_CHECKING:
+    from desktop_app.core.archive import Archive
 
 _IMPORTED_AT = time.perf_counter()
 log = logging.getLogger(__name__)
@@ -109,27 +113,48 @@ def _show_unexpected_error(
 def run(options: argparse.Namespace) -> int:
     """Open the archive, show the main window and run the event loop."""
     app = create_application()
-    from desktop_app.core.archive import Archive
     from desktop_app.core.paths import resolve_archive_dir
     from desktop_app.core.settings import load_app_config
     from desktop_app.ui.main_window import MainWindow
 
     config = load_app_config()
     apply_theme(options.theme or config.theme)
-    archive = Archive.open(resolve_archive_dir(options.data_dir))
+    folder = resolve_archive_dir(options.data_dir)
     measuring = bool(options.screenshot or options.exit_after_first_paint)
-    window = MainWindow(archive, config, restore_view_state=not measuring)
+    window = MainWindow(None, config, restore_view_state=not measuring)
     if options.query:
         window.search_field.setText(options.query)
     if options.screenshot:
         window.resize(1280, 800)
     window.show()
-    if not (options.exit_after_first_paint or options.screenshot):
+    if not measuring:
         sys.excepthook = _show_unexpected_error
+    opened: list[Archive] = []
+
+    def open_archive() -> Archive:
+        from desktop_app.core.archive import Archive
+
+        return Archive.open(folder)
+
+    def attach(archive: Archive) -> None:
+        opened.append(archive)
+        window.attach_archive(archive)
+
+    def failed(error: Exception) -> None:
+        QMessageBox.critical(window, "The archive could not be opened", f"{folder}\n\n{error}")
+        app.exit(2)
+
+    def start_opening() -> None:
+        # After the first paint, so that SQLAlchemy's import does not hold the GIL before it.
+        window.tasks.submit(open_archive, attach, failed, lane="write")
 
     def after_first_paint() -> None:
         if options.exit_after_first_paint:
             print(f"first-paint-ms {milliseconds_since_process_start():.0f}", flush=True)
+
+    def after_first_list() -> None:
+        if options.exit_after_first_paint:
+            print(f"talks-shown-ms {milliseconds_since_process_start():.0f}", flush=True)
             if not options.screenshot:
                 app.quit()
 
@@ -139,9 +164,15 @@ def run(options: argparse.Namespace) -> int:
         QTimer.singleShot(400, lambda: (window.grab().save(options.screenshot), app.quit()))
 
     window.first_painted.connect(lambda: QTimer.singleShot(0, after_first_paint))
+    window.first_painted.connect(lambda: QTimer.singleShot(0, start_opening))
+    window.list_updated.connect(after_first_list, Qt.ConnectionType.SingleShotConnection)
     if options.screenshot:
         waiting_for = window.search_ready if options.query else window.list_updated
-        waiting_for.connect(lambda: QTimer.singleShot(300, take_screenshot))
+        waiting_for.connect(
+            lambda: QTimer.singleShot(300, take_screenshot), Qt.ConnectionType.SingleShotConnection
+        )
     status = app.exec()
-    archive.close()
+    window.tasks.wait_for_done()
+    for archive in opened:
+        archive.close()
     return status

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QItemSelection, QSettings, Qt, QTimer, QUrl, Signal, Slot
 from PySide6.QtGui import (
@@ -36,7 +36,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core.archive import Archive
 from desktop_app.core.errors import ArchiveError
 from desktop_app.core.records import FacetCounts, SortKey, TalkFilter, TalkRow
 from desktop_app.core.settings import AppConfig, save_app_config
@@ -59,6 +58,9 @@ from desktop_app.ui.views import talk_html
 from desktop_app.ui.views.filter_sidebar import FilterSidebar
 from desktop_app.ui.views.talk_panel import TalkPanel
 from desktop_app.ui.views.timeline import TimelineWidget
+
+if TYPE_CHECKING:
+    from desktop_app.core.archive import Archive
 
 log = logging.getLogger(__name__)
 
@@ -114,13 +116,14 @@ class MainWindow(QMainWindow):
 
     def __init__(
         self,
-        archive: Archive,
+        archive: Archive | None,
         config: AppConfig | None = None,
         open_search: bool = True,
         restore_view_state: bool = True,
     ) -> None:
         super().__init__()
-        self.archive = archive
+        self.archive: Archive = None  # type: ignore[assignment]  # set by attach_archive
+        self._open_search = open_search
         self.config = config or AppConfig()
         self.tasks = TaskRunner(self)
         self.undo_stack = QUndoStack(self)
@@ -135,7 +138,7 @@ class MainWindow(QMainWindow):
         self._import_cancel: Any = None
         self._display_zone = self._zone_from_config()
 
-        self.setWindowTitle(f"Seminar Archive — {archive.folder}")
+        self.setWindowTitle("Seminar Archive")
         self.setAcceptDrops(True)
         self.resize(1280, 800)
         self.actions_by_id = create_actions(self)
@@ -144,11 +147,23 @@ class MainWindow(QMainWindow):
         self._connect()
         if restore_view_state:
             self._restore_view_state()
+        if archive is not None:
+            self.attach_archive(archive)
+        else:
+            self.centralWidget().setEnabled(False)
+            self.count_label.setText("Opening the archive…")
+
+    def attach_archive(self, archive: Archive) -> None:
+        """Show `archive` (opened in the background at start-up, so the window comes first)."""
+        self.archive = archive
+        self.model.set_archive(archive)
+        self.centralWidget().setEnabled(True)
+        self.setWindowTitle(f"Seminar Archive — {archive.folder}")
         self.sidebar.set_series_names(
             {s.series.slug: s.series.short_name or s.series.name for s in archive.series()}
         )
         self.refresh_list()
-        if open_search:
+        if self._open_search:
             QTimer.singleShot(0, self._open_search_index)
 
     # ------------------------------------------------------------------ building
@@ -178,7 +193,7 @@ class MainWindow(QMainWindow):
         self.sidebar.setMinimumWidth(190)
         self.timeline = TimelineWidget()
 
-        self.model = TalkTableModel(self.archive, self)
+        self.model = TalkTableModel(None, self)
         self.model.set_display_zone(self._display_zone)
         self.table = QTableView()
         self.table.setAccessibleName("Talks")
@@ -408,6 +423,10 @@ class MainWindow(QMainWindow):
             self.first_painted.emit()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        if self.archive is None:
+            self.tasks.wait_for_done()
+            super().closeEvent(event)
+            return
         self.panel.flush_note()
         self._save_view_state()
         if self._import_cancel is not None:
@@ -446,6 +465,8 @@ class MainWindow(QMainWindow):
     @Slot()
     def refresh_list(self) -> None:
         """Re-run the current query or filter in the background; stale answers are dropped."""
+        if self.archive is None:
+            return
         self._request += 1
         request = self._request
         query = self.search_field.text().strip()

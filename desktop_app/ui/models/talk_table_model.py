@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -15,10 +15,12 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import QApplication
 
-from desktop_app.core.archive import Archive
 from desktop_app.core.labels import UNKNOWN
 from desktop_app.core.records import TalkRow
 from desktop_app.ui.icons import icon
+
+if TYPE_CHECKING:
+    from desktop_app.core.archive import Archive
 
 TalkUidRole = Qt.ItemDataRole.UserRole
 UntitledRole = Qt.ItemDataRole.UserRole + 1
@@ -44,7 +46,7 @@ class TalkTableModel(QAbstractTableModel):
 
     sort_requested = Signal(int, Qt.SortOrder)
 
-    def __init__(self, archive: Archive, parent: Any = None) -> None:
+    def __init__(self, archive: Archive | None, parent: Any = None) -> None:
         super().__init__(parent)
         self._archive = archive
         self._uids: list[str] = []
@@ -53,6 +55,11 @@ class TalkTableModel(QAbstractTableModel):
         self._loaded = 0
         self._date_format = "%Y-%m-%d"
         self._display_zone: Any = None
+
+    def set_archive(self, archive: Archive) -> None:
+        """The archive rows are read from."""
+        self._archive = archive
+        self.set_uids([])
 
     def set_display_zone(self, zone: Any) -> None:
         """Show dates in this tzinfo (None: the system's zone)."""
@@ -140,7 +147,7 @@ class TalkTableModel(QAbstractTableModel):
     def talk_row(self, number: int) -> TalkRow:
         """The talk at a row, fetching its page when it is not cached."""
         uid = self._uids[number]
-        if uid not in self._rows:
+        if uid not in self._rows and self._archive is not None:
             start = number - number % PAGE_SIZE
             page = [u for u in self._uids[start : start + PAGE_SIZE] if u not in self._rows]
             for row in self._archive.rows_for(page):
