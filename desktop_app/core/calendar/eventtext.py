@@ -51,8 +51,12 @@ def speakers_text(speakers: tuple[Speaker, ...]) -> str:
 
 
 def event_summary(talk: TalkData) -> str:
-    """`Speaker — Title` (or the untitled label; or only the title when no speaker is known)."""
-    title = one_line(display_title(talk.title, talk.abstract))
+    """`Speaker — Title` (or the untitled label; or only the title when no speaker is known).
+
+    The title is kept as it is (line breaks are escaped, not lost), so that it reads back
+    unchanged.
+    """
+    title = talk.title if talk.title else one_line(display_title(None, talk.abstract))
     names = speakers_text(talk.speakers)
     return f"{names}{SUMMARY_SEPARATOR}{title}" if names else title
 
@@ -148,7 +152,8 @@ def read_description(description: str) -> OwnEventText:
             result.series_name = value
         elif label == _SERIES_HOMEPAGE:
             result.series_homepage = value
-        else:
+        else:  # a link line: its label may hold ": ", its URL does not
+            label, _, value = line.rpartition(": ")
             kind_label, link_label = split_parenthesised(label)
             kind = _KIND_OF_LABEL.get(kind_label)
             if kind is not None:

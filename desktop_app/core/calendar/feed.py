@@ -53,6 +53,16 @@ class Block:
                 return line.number
         return self.start
 
+    def line_of_error(self, property_name: str, message: str) -> int:
+        """The line of the `property_name` line a parser's message is about (its value is
+        quoted in the message), else the first such line."""
+        for line in self.lines:
+            if line.name == property_name.upper():
+                value = _value(line.text)
+                if (value and value in message) or (not value and "''" in message):
+                    return line.number
+        return self.first_line_of(property_name)
+
     def value_of(self, property_name: str) -> str | None:
         """The raw (still escaped) value of the first `property_name` line."""
         for line in self.lines:

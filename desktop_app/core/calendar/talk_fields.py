@@ -120,6 +120,9 @@ _MEETING_HOSTS = (
     "meet.jit.si",
     "whereby.com",
     "gotomeeting.com",
+    "gotowebinar.com",
+    "livemeeting.com",
+    "bluejeans.com",
     "bigbluebutton",
     "bbb.",
 )

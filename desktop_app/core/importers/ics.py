@@ -239,7 +239,7 @@ class _Reader:
             bad = [(name, message) for name, message in event.errors if name in _ESSENTIAL]
             if bad:
                 name, message = bad[0]
-                line = block.first_line_of(name) if name else block.start
+                line = block.line_of_error(name, message) if name else block.start
                 self.problem(line, f"event skipped: {name or 'a line'}: {message}")
                 continue
             if event.get("DTSTART") is None:
@@ -333,7 +333,8 @@ class _Reader:
         tzid = start_prop.params.get("TZID") if hasattr(start_prop, "params") else None
         start, zone_name = self._start(start_prop.dt, tzid, feed, line)
         duration = _duration_minutes(event, start_prop.dt)
-        summary = str(event.get("SUMMARY") or "").strip()
+        raw_summary = str(event.get("SUMMARY") or "")
+        summary = raw_summary.strip()
         description = str(event.get("DESCRIPTION") or "")
         speakers: list[Speaker] = []
         title: str | None = None
@@ -346,7 +347,7 @@ class _Reader:
         if feed.own:
             own = read_description(description)
             speakers = own.speakers
-            title = title_from_summary(summary, speakers)
+            title = title_from_summary(raw_summary, speakers)
             abstract, recording, join = own.abstract, own.recording_url, own.join_url
             links = own.links
             if own.series_name:
