@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from desktop_app.core.search.analysis import WORD_PATTERN, fold, latex_symbol, stem_word
 
@@ -19,6 +19,8 @@ class Marks:
 
     stems: frozenset[str] = frozenset()
     prefixes: tuple[str, ...] = ()
+    # Words already decided, shared by the hits of one query (abstracts repeat words).
+    decided: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)
 
     def __bool__(self) -> bool:
         return bool(self.stems or self.prefixes)
@@ -33,7 +35,7 @@ def matched_spans(text: str, marks: Marks) -> list[tuple[int, int]]:
     if not marks or not text:
         return []
     spans: list[tuple[int, int]] = []
-    decided: dict[str, bool] = {}
+    decided = marks.decided
     for found in _WORD.finditer(text):
         word = found.group()
         hit = decided.get(word)
