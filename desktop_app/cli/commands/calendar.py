@@ -26,6 +26,9 @@ def register(subparsers: Any) -> None:
         "Importing the file again updates the events instead of duplicating them.",
     )
     parser.add_argument("uids", nargs="*", metavar="UID", help="talks to export")
+    parser.add_argument(
+        "--query", metavar="Q", help="the talks a search finds (the same syntax as `search`)"
+    )
     parser.add_argument("--series", metavar="SLUG", help="every talk of this series")
     parser.add_argument("--starred", action="store_true", help="every starred talk")
     parser.add_argument(
@@ -54,11 +57,30 @@ def _chosen_uids(archive: Archive, options: argparse.Namespace) -> tuple[list[st
     if options.starred:
         uids += archive.list_uids(TalkFilter(starred=True), SortKey.DATE_ASCENDING)
         name = "Starred talks" if not options.series else name
-    if not (options.uids or options.series or options.starred):
-        raise InputError("export-ics: name talks (UID...), --series SLUG or --starred")
-    if options.uids and not (options.series or options.starred) and len(options.uids) == 1:
+    if options.query is not None:
+        uids += _search_uids(archive, options.query)
+        name = f"Search: {options.query}"
+    chosen = options.uids or options.series or options.starred or options.query is not None
+    if not chosen:
+        raise InputError("export-ics: name talks (UID...), --query Q, --series SLUG or --starred")
+    single = not (options.series or options.starred or options.query is not None)
+    if single and len(options.uids) == 1:
         name = archive.get_talk(options.uids[0]).display_title
     return list(dict.fromkeys(uids)), name
+
+
+_SEARCH_LIMIT = 100_000
+
+
+def _search_uids(archive: Archive, query: str) -> list[str]:
+    """The uids a search finds, best first (the index catches up with the archive first)."""
+    from desktop_app.core.search import SearchIndex
+
+    with SearchIndex.open(archive) as index:
+        result = index.search(query, limit=_SEARCH_LIMIT)
+    if result.message:
+        print(f"search: {result.message}", file=sys.stderr)
+    return [hit.uid for hit in result.hits]
 
 
 def run_export_ics(options: argparse.Namespace) -> int:

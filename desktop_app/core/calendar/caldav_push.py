@@ -77,27 +77,34 @@ def forget_caldav_password(account: CalDavAccount) -> None:
         keyring.delete_password(KEYRING_SERVICE, account.keyring_key)
 
 
+def _call(target: Any, name: str, older_name: str, *arguments: Any) -> Any:
+    """Call the caldav 3 method `name`, or its caldav 1–2 spelling (an attribute there)."""
+    method = getattr(target, name, None)
+    if method is not None:
+        return method(*arguments)
+    value = getattr(target, older_name)
+    return value(*arguments) if callable(value) else value
+
+
 def _calendar(account: CalDavAccount, password: str | None) -> Any:
+    """The calendar to write to: the one named in the account (created when the server
+    has none of that name), else the account's first calendar, else the URL itself."""
     from caldav.davclient import DAVClient
 
     client: Any = DAVClient(url=account.url, username=account.username or None, password=password)
+    principal: Any = None
+    calendars: list[Any] = []
     try:
         principal = client.principal()
-        calendars = principal.calendars()
-    except Exception as error:
-        calendars = []
+        calendars = list(_call(principal, "get_calendars", "calendars"))
+    except Exception as error:  # a calendar URL without a principal behind it
         log.debug("no principal at %s: %s", account.url, error)
     if account.calendar:
         for calendar in calendars:
-            if calendar.name == account.calendar:
+            if _call(calendar, "get_display_name", "name") == account.calendar:
                 return calendar
-        if calendars:
-            try:
-                return principal.make_calendar(name=account.calendar)
-            except Exception as error:
-                raise CalDavError(
-                    f"{account.url}: no calendar named {account.calendar!r}", str(error)
-                ) from error
+        if principal is not None:
+            return principal.make_calendar(name=account.calendar)
     if calendars:
         return calendars[0]
     return client.calendar(url=account.url)
@@ -140,15 +147,18 @@ def push_to_caldav(
             event_id = event_uid(detail.talk.uid)
             existing = None
             try:
-                existing = calendar.event_by_uid(event_id)
+                existing = _call(calendar, "get_event_by_uid", "event_by_uid", event_id)
             except Exception:  # caldav raises NotFoundError or server-specific errors
                 existing = None
             if existing is not None:
                 existing.data = data.to_ical().decode("utf-8")
-                existing.save()
+                try:  # our SEQUENCE is the talk's revision; caldav must not bump it
+                    existing.save(increase_seqno=False)
+                except TypeError:  # caldav before 1.0
+                    existing.save()
                 updated.append(detail.talk.uid)
             else:
-                calendar.save_event(data.to_ical().decode("utf-8"))
+                _call(calendar, "add_event", "save_event", data.to_ical().decode("utf-8"))
                 created.append(detail.talk.uid)
         calendar_url = str(getattr(calendar, "url", account.url))
     except ArchiveError:
