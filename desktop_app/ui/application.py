@@ -167,7 +167,7 @@ def run(options: argparse.Namespace) -> int:
     window.first_painted.connect(lambda: QTimer.singleShot(0, start_opening))
     window.list_updated.connect(after_first_list, Qt.ConnectionType.SingleShotConnection)
     if options.screenshot:
-        waiting_for = window.search_ready if options.query else window.list_updated
+        waiting_for = window.search_ready if options.query else window.counts_updated
         waiting_for.connect(
             lambda: QTimer.singleShot(300, take_screenshot), Qt.ConnectionType.SingleShotConnection
         )

@@ -105,12 +105,14 @@ class MainWindow(QMainWindow):
     Signals:
         first_painted: the window has painted for the first time.
         list_updated: the talk list shows a new result (query or filter).
+        counts_updated: the sidebar's counts and the timeline caught up with the list.
         search_ready: the search index is open.
         import_finished: (report or error) an import ended.
     """
 
     first_painted = Signal()
     list_updated = Signal()
+    counts_updated = Signal()
     search_ready = Signal()
     import_finished = Signal(object)
 
@@ -484,7 +486,7 @@ class MainWindow(QMainWindow):
         sort = self._sort
         search_sort = self._search_sort
 
-        def run() -> tuple[Any, list[str], dict[str, str], FacetCounts]:
+        def run() -> tuple[Any, list[str], dict[str, str]]:
             if query:
                 result = index.search(
                     query,
@@ -500,15 +502,28 @@ class MainWindow(QMainWindow):
                     for hit in result.hits
                     if hit.highlights.get("title")
                 }
-                counts = archive.facet_counts(replace(talk_filter, uids=tuple(uids)))
-                return result, uids, highlights, counts
-            return None, archive.list_uids(talk_filter, sort), {}, archive.facet_counts(talk_filter)
+                return result, uids, highlights
+            return None, archive.list_uids(talk_filter, sort), {}
 
-        def done(outcome: tuple[Any, list[str], dict[str, str], FacetCounts]) -> None:
-            if request == self._request:
-                self._show_list(*outcome, query=query, talk_filter=talk_filter)
+        def done(outcome: tuple[Any, list[str], dict[str, str]]) -> None:
+            if request != self._request:
+                return
+            self._show_list(*outcome, query=query, talk_filter=talk_filter)
+            # The counts follow the list, so that a keystroke shows its hits first.
+            counted = replace(talk_filter, uids=tuple(outcome[1])) if query else talk_filter
+            self.tasks.submit(
+                lambda: archive.facet_counts(counted),
+                lambda counts: self._show_counts(request, counts, talk_filter),
+                self._on_list_failed,
+            )
 
         self.tasks.submit(run, done, self._on_list_failed, lane="search" if query else "io")
+
+    def _show_counts(self, request: int, counts: FacetCounts, talk_filter: TalkFilter) -> None:
+        if request == self._request:
+            self.sidebar.show_counts(counts)
+            self.timeline.set_counts(counts.year, talk_filter.year)
+            self.counts_updated.emit()
 
     def _on_list_failed(self, error: Exception) -> None:
         self.show_error("The talk list could not be read.", str(error))
@@ -518,15 +533,12 @@ class MainWindow(QMainWindow):
         result: Any,
         uids: list[str],
         highlights: dict[str, str],
-        counts: FacetCounts,
         *,
         query: str,
         talk_filter: TalkFilter,
     ) -> None:
         keep = self._current_uid
         self.model.set_uids(uids, highlights)
-        self.sidebar.show_counts(counts)
-        self.timeline.set_counts(counts.year, talk_filter.year)
         suggestion = getattr(result, "suggestion", None) if result is not None else None
         if suggestion:
             self.suggestion.setText(

@@ -27,7 +27,7 @@ def open_window(
     """A shown main window whose first list has arrived."""
     window = MainWindow(archive, config, open_search=search)
     qtbot.addWidget(window)
-    with qtbot.waitSignal(window.list_updated, timeout=10_000):
+    with qtbot.waitSignals([window.list_updated, window.counts_updated], timeout=10_000):
         window.show()
     if search:
         qtbot.waitUntil(

@@ -59,7 +59,7 @@ def test_talk_without_date_disables_add_to_calendar(window: MainWindow) -> None:
 def test_series_filter_narrows_the_list_and_counts_match_the_core(
     qtbot: QtBot, window: MainWindow
 ) -> None:
-    with qtbot.waitSignal(window.list_updated, timeout=10_000):
+    with qtbot.waitSignal(window.counts_updated, timeout=10_000):
         window.sidebar.set_filter(TalkFilter(series="owml"))
     assert window.model.total() == window.archive.count_talks(TalkFilter(series="owml")) == 10
     counts = window.archive.facet_counts(TalkFilter(series="owml"))
@@ -84,14 +84,14 @@ def test_clicking_a_sidebar_item_toggles_its_filter(qtbot: QtBot, window: MainWi
     recordings = next(
         group.child(i) for i in range(group.childCount()) if "recording" in group.child(i).text(0)
     )
-    with qtbot.waitSignal(window.list_updated, timeout=10_000):
+    with qtbot.waitSignal(window.counts_updated, timeout=10_000):
         window.sidebar.itemClicked.emit(recordings, 0)
     assert window.model.total() == 7
     assert "with recording" in window.count_label.text()
 
 
 def test_timeline_click_filters_by_year(qtbot: QtBot, window: MainWindow) -> None:
-    with qtbot.waitSignal(window.list_updated, timeout=10_000):
+    with qtbot.waitSignal(window.counts_updated, timeout=10_000):
         window.timeline.bar_clicked.emit(2021)
     assert window.model.total() == window.archive.count_talks(TalkFilter(year=2021))
     assert {k for k, _label, n in window.timeline.bars() if n} == {2021}
