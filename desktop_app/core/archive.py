@@ -698,7 +698,7 @@ class _Upsert:
 
         problems = list(parsed.problems)
         rejected = parsed.rejected + len(parsed.problems)
-        problems += getattr(parsed, "warnings", [])  # reported, but nothing was rejected
+        problems += parsed.warnings  # reported, but nothing was rejected
         added = updated = unchanged = 0
         changed: list[str] = []
         existing = self._existing_talks([t.uid for t in parsed.talks])

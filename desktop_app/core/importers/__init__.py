@@ -16,12 +16,14 @@ class ParsedFile:
     """What an importer read from one file.
 
     `default_series` is the series a foreign feed describes (created when new, used for talks
-    whose series is empty); exchange files name their series on each talk.
+    whose series is empty); exchange files name their series on each talk. `problems` are
+    records refused; `warnings` are reported without refusing anything.
     """
 
     series: list[SeriesData] = field(default_factory=list)
     talks: list[TalkData] = field(default_factory=list)
     problems: list[ImportProblem] = field(default_factory=list)
+    warnings: list[ImportProblem] = field(default_factory=list)
     default_series: SeriesData | None = None
     rejected: int = 0
 

@@ -77,13 +77,6 @@ _UNESCAPED = {"n": "\n", "N": "\n"}
 
 
 @dataclass
-class ParsedFeed(ParsedFile):
-    """A parsed calendar feed; `warnings` are reported without rejecting anything."""
-
-    warnings: list[ImportProblem] = field(default_factory=list)
-
-
-@dataclass
 class _Feed:
     """What every event of one file shares."""
 
@@ -162,7 +155,7 @@ class _Reader:
         self.split = split
         self.where = where
         self.path = path
-        self.parsed = ParsedFeed()
+        self.parsed = ParsedFile()
         self.keys_seen: Counter[str] = Counter()
 
     def problem(self, line: int | None, message: str) -> None:
@@ -175,7 +168,7 @@ class _Reader:
 
     # ------------------------------------------------------------ the file
 
-    def read(self) -> ParsedFeed:
+    def read(self) -> ParsedFile:
         for line, message in self.split.warnings:
             self.warn(line, message)
         props = _calendar_properties(self.split.properties)

@@ -1,0 +1,226 @@
+"""GUI benchmark: cold start, keystroke-to-list latency, event-loop stalls during an import, memory.
+
+Run: `.venv/bin/python bench/gui.py [--sizes 10000,100000] [--starts 5]` (`make bench` runs it).
+Every figure is measured on this machine in this run, with a baseline from the same run:
+- cold start: `seminar-archive gui --exit-after-first-paint` (first paint of the window, and
+  the moment its first talks are listed), median of N starts, against a bare PySide6 window;
+- keystroke to updated list: "implicit regularization" typed one key at a time, each prefix
+  searched in the background and shown, p50/p95 (against the core's search time alone);
+- stalls: the longest gap of a 10 ms timer heartbeat while 10k talks are imported;
+- memory: RSS after the list of the whole archive is shown and scrolled to the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from PySide6.QtCore import QElapsedTimer, QTimer  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from desktop_app.core.archive import Archive  # noqa: E402
+from desktop_app.core.search import SearchIndex  # noqa: E402
+from desktop_app.core.search.synthetic import write_synthetic_archive  # noqa: E402
+
+SCRIPT = Path(sys.executable).with_name("seminar-archive")
+TYPED = "implicit regularization"
+BARE_WINDOW = """
+import sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QWidget
+from desktop_app.ui.application import milliseconds_since_process_start
+app = QApplication(sys.argv)
+class W(QWidget):
+    painted = False
+    def paintEvent(self, event):
+        if not self.painted:
+            self.painted = True
+            ms = milliseconds_since_process_start()
+            QTimer.singleShot(0, lambda: (print(f"first-paint-ms {ms:.0f}"), app.quit()))
+w = W(); w.resize(1280, 800); w.show(); app.exec()
+"""
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def cold_starts(data_dir: Path, starts: int) -> tuple[float, float]:
+    """Medians of first paint and of first talks shown, in ms."""
+    paints, lists = [], []
+    env = {**os.environ, "SEMINAR_ARCHIVE_CONFIG": str(data_dir / "bench-config.toml")}
+    for _ in range(starts):
+        output = subprocess.run(
+            [str(SCRIPT), "--data-dir", str(data_dir), "gui", "--exit-after-first-paint"],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=True,
+            timeout=300,
+        ).stdout
+        figures = dict(
+            line.split() for line in output.splitlines() if line.endswith(tuple("0123456789"))
+        )
+        paints.append(float(figures["first-paint-ms"]))
+        lists.append(float(figures["talks-shown-ms"]))
+    return statistics.median(paints), statistics.median(lists)
+
+
+def bare_window_start(starts: int) -> float:
+    times = []
+    for _ in range(starts):
+        output = subprocess.run(
+            [sys.executable, "-c", BARE_WINDOW],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=120,
+            cwd=ROOT,
+        ).stdout
+        times.append(float(output.split()[1]))
+    return statistics.median(times)
+
+
+def wait_for(app: QApplication, condition: object, timeout_s: float = 600) -> None:
+    deadline = time.perf_counter() + timeout_s
+    while not condition():  # type: ignore[operator]
+        app.processEvents()
+        time.sleep(0.001)
+        if time.perf_counter() > deadline:
+            raise TimeoutError("the window did not answer in time")
+
+
+def in_window_figures(app: QApplication, archive: Archive) -> dict[str, float]:
+    """Keystroke latency and memory, in a real (offscreen) main window."""
+    from desktop_app.ui.main_window import MainWindow
+
+    window = MainWindow(archive, restore_view_state=False)
+    window.show()
+    wait_for(app, lambda: window.search_index is not None)
+    updated: list[bool] = []
+    window.list_updated.connect(lambda: updated.append(True))
+    keystrokes, core = [], []
+    for end in range(1, len(TYPED) + 1):
+        updated.clear()
+        window.search_field.blockSignals(True)
+        window.search_field.setText(TYPED[:end])
+        window.search_field.blockSignals(False)
+        started = time.perf_counter()
+        window.refresh_list()
+        wait_for(app, lambda: bool(updated))
+        keystrokes.append((time.perf_counter() - started) * 1000)
+        core.append(
+            window.search_index.search(TYPED[:end], limit=2000, as_you_type=True).elapsed_ms
+        )
+    updated.clear()
+    window.search_field.setText("")
+    wait_for(app, lambda: bool(updated))
+    window.table.scrollToBottom()
+    while window.model.canFetchMore():
+        window.model.fetchMore()
+    window.table.scrollToBottom()
+    app.processEvents()
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    window.close()
+    return {
+        "key_p50": percentile(keystrokes, 0.5),
+        "key_p95": percentile(keystrokes, 0.95),
+        "core_p95": percentile(core, 0.95),
+        "rss_mb": rss_mb,
+    }
+
+
+def import_stall(app: QApplication, archive: Archive, source: Path) -> tuple[float, float]:
+    """Longest heartbeat gap (ms) during an import in the window, and the import's duration (s)."""
+    from desktop_app.ui.main_window import MainWindow
+
+    window = MainWindow(archive, open_search=False, restore_view_state=False)
+    window.setProperty("quiet_imports", True)
+    window.show()
+    wait_for(app, lambda: window.model.total() >= 0 and window.archive is not None)
+    gaps: list[float] = []
+    clock = QElapsedTimer()
+    clock.start()
+    last = [clock.elapsed()]
+
+    def beat() -> None:
+        now = clock.elapsed()
+        gaps.append(now - last[0])
+        last[0] = now
+
+    heartbeat = QTimer()
+    heartbeat.setInterval(10)
+    heartbeat.timeout.connect(beat)
+    finished: list[object] = []
+    window.import_finished.connect(finished.append)
+    heartbeat.start()
+    started = time.perf_counter()
+    window.import_files([source])
+    wait_for(app, lambda: bool(finished))
+    duration = time.perf_counter() - started
+    heartbeat.stop()
+    window.close()
+    return max(gaps) if gaps else 0.0, duration
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--sizes", default="10000", help="synthetic archive sizes (comma-separated)"
+    )
+    parser.add_argument("--starts", type=int, default=5, help="cold starts per archive")
+    options = parser.parse_args()
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    rows = []
+    with tempfile.TemporaryDirectory() as temporary:
+        work = Path(temporary)
+        bare = bare_window_start(options.starts)
+        bundled_dir = work / "bundled"
+        Archive.open(bundled_dir).close()
+        SearchIndex.open(Archive.open(bundled_dir)).close()
+        paint, listed = cold_starts(bundled_dir, options.starts)
+        with Archive.open(bundled_dir) as archive:
+            figures = in_window_figures(app, archive)
+        rows.append(("bundled (221)", paint, listed, figures, None))
+        for size in (int(s) for s in options.sizes.split(",") if s):
+            folder = work / f"s{size}"
+            source = write_synthetic_archive(work / f"talks{size}.jsonl", size)
+            with Archive.open(folder, import_bundled=False) as archive:
+                stall = import_stall(app, archive, source)
+                index = SearchIndex.open(archive)
+                index.close()
+            paint, listed = cold_starts(folder, options.starts)
+            with Archive.open(folder, import_bundled=False) as archive:
+                figures = in_window_figures(app, archive)
+            rows.append((f"synthetic {size:,}", paint, listed, figures, stall))
+    print(f"\nBaseline: a bare PySide6 window paints {bare:.0f} ms after process start.\n")
+    print(
+        "| archive | first paint ms (× bare) | talks shown ms | keystroke p50 / p95 ms "
+        "| core search p95 ms | max stall during import ms (import s) | peak RSS MB |"
+    )
+    print("|---|---|---|---|---|---|---|")
+    for name, paint, listed, f, stall in rows:
+        stall_text = f"{stall[0]:.0f} ({stall[1]:.1f} s)" if stall else "–"
+        print(
+            f"| {name} | {paint:.0f} ({paint / bare:.1f}×) | {listed:.0f} | {f['key_p50']:.0f} / "
+            f"{f['key_p95']:.0f} | {f['core_p95']:.0f} | {stall_text} | {f['rss_mb']:.0f} |"
+        )
+    sys.stdout.flush()
+    # PySide6 can crash while the interpreter tears down its objects; the figures are out.
+    os._exit(0)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
