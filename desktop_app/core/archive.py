@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -9,19 +10,18 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
-from sqlalchemy import delete, exists, func, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from desktop_app.core import db
 from desktop_app.core.errors import ArchiveBusyError, ArchiveError, InputError, NotFoundError
-from desktop_app.core.exchange import content_hash, export_lines, series_to_record, talk_to_record
+from desktop_app.core.exchange import export_lines
 from desktop_app.core.importers import ParsedFile, importer_for
-from desktop_app.core.labels import display_title, sort_title
+from desktop_app.core.labels import display_title
 from desktop_app.core.models import (
     ArchiveMeta,
     DeletedTalk,
-    Link,
     Person,
     Series,
     Talk,
@@ -33,7 +33,6 @@ from desktop_app.core.paths import bundled_archive_file
 from desktop_app.core.records import (
     Changes,
     FacetCounts,
-    ImportProblem,
     ImportReport,
     LinkData,
     SeriesData,
@@ -48,12 +47,12 @@ from desktop_app.core.records import (
     UserStateData,
 )
 from desktop_app.core.settings import load_archive_settings
-from desktop_app.core.timeutil import from_utc_naive, to_utc_naive, utc_now
+from desktop_app.core.timeutil import from_utc_naive, utc_now
+from desktop_app.core.upsert import GENERATION_KEY, Upsert, next_generation
 
 log = logging.getLogger(__name__)
 
 DATABASE_FILE = "archive.sqlite3"
-GENERATION_KEY = "generation"
 BUNDLED_KEY = "bundled_archive_imported"
 _CHUNK = 500
 _MAX_REPORTED_PROBLEMS = 50
@@ -173,13 +172,6 @@ class Archive:
         value = self._meta(GENERATION_KEY)
         return int(value) if value else 0
 
-    @staticmethod
-    def _next_generation(session: Session) -> int:
-        row = session.get(ArchiveMeta, GENERATION_KEY)
-        value = int(row.value) + 1 if row else 1
-        session.merge(ArchiveMeta(key=GENERATION_KEY, value=str(value)))
-        return value
-
     # ------------------------------------------------------------------ importing
 
     def import_file(
@@ -197,7 +189,8 @@ class Archive:
         path = Path(path)
         data = _read_input_file(path)
         importer = importer_for(data, path)
-        parsed = importer.parse(data, path)
+        with _collection_paused():
+            parsed = importer.parse(data, path)
         if parsed.problems and importer.strict:
             raise InputError(
                 f"{path}: nothing imported, {len(parsed.problems)} problem(s) found",
@@ -218,8 +211,8 @@ class Archive:
         `progress(done, total)` is called as talks are applied; raising ImportCancelledError from
         it rolls the whole file back.
         """
-        with self._write() as session:
-            report = _Upsert(session, where, progress).apply(parsed, series)
+        with _collection_paused(), self._write() as session:
+            report = Upsert(session, where, progress).apply(parsed, series)
         self._notify(Changes(talks=frozenset(report.changed_uids)))
         return report
 
@@ -492,7 +485,7 @@ class Archive:
             talk = session.scalar(select(Talk).where(Talk.uid == uid))
             if talk is None:
                 raise NotFoundError(f"no talk with uid {uid!r}")
-            generation = self._next_generation(session)
+            generation = next_generation(session)
             session.delete(talk)
             session.merge(DeletedTalk(uid=uid, generation=generation))
         changes = Changes(talks=frozenset({uid}))
@@ -501,6 +494,22 @@ class Archive:
 
 
 # ---------------------------------------------------------------------- helpers
+
+
+@contextmanager
+def _collection_paused() -> Iterator[None]:
+    """No cyclic garbage collection while a file is read and applied.
+
+    An import creates many objects but few cycles; a full collection over them holds the GIL
+    for a long time and would freeze the GUI thread of a desktop app importing in the background.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _busy_or_raise(error: OperationalError) -> ArchiveError:
@@ -666,173 +675,6 @@ def _user_state_data(state: UserState | None) -> UserStateData:
     if state is None:
         return UserStateData()
     return UserStateData(state.starred, state.watched, state.note, state.last_opened)
-
-
-class _Upsert:
-    """Applies one parsed file inside one write transaction."""
-
-    def __init__(
-        self, session: Session, where: str, progress: Callable[[int, int], None] | None = None
-    ) -> None:
-        self.session = session
-        self.where = where
-        self.progress = progress
-        self.now = utc_now()
-        self.people: dict[str, Person] = {}
-        self.generation: int | None = None
-
-    def apply(self, parsed: ParsedFile, series_override: str | None) -> ImportReport:
-        series_by_slug = {s.slug: s for s in self.session.scalars(select(Series))}
-        for series_data in parsed.series:
-            series_by_slug[series_data.slug] = self._upsert_series(
-                series_by_slug.get(series_data.slug), series_data
-            )
-        default = parsed.default_series
-        if default is not None and default.slug not in series_by_slug and not series_override:
-            series_by_slug[default.slug] = self._upsert_series(None, default)
-        if series_override is not None and series_override not in series_by_slug:
-            raise InputError(
-                f"--series {series_override}: no such series in the archive or the file",
-                "Known series: " + ", ".join(sorted(series_by_slug)),
-            )
-
-        problems = list(parsed.problems)
-        rejected = parsed.rejected + len(parsed.problems)
-        problems += parsed.warnings  # reported, but nothing was rejected
-        added = updated = unchanged = 0
-        changed: list[str] = []
-        existing = self._existing_talks([t.uid for t in parsed.talks])
-        self._load_people({s.name for t in parsed.talks for s in t.speakers})
-        total = len(parsed.talks)
-        for number, data in enumerate(parsed.talks):
-            if self.progress is not None and number % 100 == 0:
-                self.progress(number, total)
-            slug = series_override or data.series or (default.slug if default else "")
-            series = series_by_slug.get(slug)
-            if series is None:
-                raise InputError(
-                    f"{self.where}: talk {data.uid} names series {slug!r}, which is neither in "
-                    "the file nor in the archive"
-                )
-            if slug != data.series:
-                data = _replace_series(data, slug)
-            digest = content_hash(talk_to_record(data))
-            talk = existing.get(data.uid)
-            if talk is not None and talk.content_hash == digest:
-                unchanged += 1
-                continue
-            self._generation()  # before the first new talk is pending (autoflush)
-            if talk is None:
-                talk = Talk(
-                    uid=data.uid,
-                    source=data.source,
-                    source_key=data.source_key or data.uid,
-                    revision=0,
-                    created_at=self.now,
-                )
-                self.session.add(talk)
-                added += 1
-            else:
-                talk.revision += 1
-                updated += 1
-            self._fill_talk(talk, data, series, digest)
-            changed.append(data.uid)
-        if self.progress is not None:
-            self.progress(total, total)
-        if changed:
-            self.session.execute(delete(DeletedTalk).where(DeletedTalk.uid.in_(changed)))
-        reported = problems[:_MAX_REPORTED_PROBLEMS]
-        if len(problems) > len(reported):
-            reported.append(
-                ImportProblem(self.where, f"… and {len(problems) - len(reported)} more problems")
-            )
-        return ImportReport(added, updated, unchanged, rejected, tuple(reported), tuple(changed))
-
-    def _generation(self) -> int:
-        if self.generation is None:  # taken once per import, inside the write lock
-            self.generation = Archive._next_generation(self.session)
-        return self.generation
-
-    def _existing_talks(self, uids: list[str]) -> dict[str, Talk]:
-        found: dict[str, Talk] = {}
-        for start in range(0, len(uids), _CHUNK):
-            chunk = uids[start : start + _CHUNK]
-            for talk in self.session.scalars(select(Talk).where(Talk.uid.in_(chunk))):
-                found[talk.uid] = talk
-        return found
-
-    def _load_people(self, names: set[str]) -> None:
-        wanted = sorted(names)
-        for start in range(0, len(wanted), _CHUNK):
-            chunk = wanted[start : start + _CHUNK]
-            for person in self.session.scalars(select(Person).where(Person.name.in_(chunk))):
-                self.people[person.name] = person
-
-    def _person(self, speaker: Speaker) -> Person:
-        person = self.people.get(speaker.name)
-        if person is None:
-            person = Person(name=speaker.name, affiliation=speaker.affiliation)
-            self.session.add(person)
-            self.people[speaker.name] = person
-        elif speaker.affiliation:
-            person.affiliation = speaker.affiliation
-        return person
-
-    def _upsert_series(self, series: Series | None, data: SeriesData) -> Series:
-        digest = content_hash(series_to_record(data))
-        if series is not None and series.content_hash == digest:
-            return series
-        if series is None:
-            series = Series(slug=data.slug, created_at=self.now)
-            self.session.add(series)
-        series.name = data.name
-        series.short_name = data.short_name
-        series.homepage = data.homepage
-        series.timezone = data.timezone
-        series.schedule = data.schedule
-        series.description = data.description
-        series.provenance = data.provenance
-        series.content_hash = digest
-        series.updated_at = self.now
-        return series
-
-    def _fill_talk(self, talk: Talk, data: TalkData, series: Series, digest: str) -> None:
-        talk.series = series
-        talk.title = data.title
-        talk.sort_title = sort_title(data.title, data.abstract)
-        talk.start_utc = to_utc_naive(data.start) if data.start else None
-        talk.timezone = data.timezone
-        talk.start_year = data.start.year if data.start else None
-        talk.duration_minutes = data.duration_minutes
-        talk.abstract = data.abstract
-        talk.bio = data.bio
-        talk.extra = data.extra
-        talk.join_url = data.join_url
-        talk.recording_url = data.recording_url
-        talk.cancelled = data.cancelled
-        talk.provenance = data.provenance
-        talk.field_provenance = data.field_provenance
-        talk.content_hash = digest
-        talk.generation = self._generation()
-        talk.updated_at = self.now
-        talk.speakers = [
-            TalkSpeaker(position=i, person=self._person(s), affiliation=s.affiliation)
-            for i, s in enumerate(data.speakers)
-        ]
-        talk.links = [
-            Link(position=i, kind=ln.kind, url=ln.url, label=ln.label)
-            for i, ln in enumerate(data.links)
-        ]
-        talk.tags = [TalkTag(position=i, tag=tag) for i, tag in enumerate(data.tags)]
-        if talk.id is not None:
-            # Replacing children in one flush would collide on their (talk, position) keys.
-            self.session.flush()
-
-
-def _replace_series(data: TalkData, slug: str) -> TalkData:
-    from dataclasses import replace
-
-    return replace(data, series=slug)
 
 
 def talk_start_local(talk: TalkData | TalkRow, zone_name: str | None) -> datetime | None:

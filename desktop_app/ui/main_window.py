@@ -66,6 +66,7 @@ log = logging.getLogger(__name__)
 
 SEARCH_DELAY_MS = 150
 SEARCH_LIMIT = 2000
+INDEX_INLINE_UPDATES = 50  # larger imports are indexed in the background
 IMPORTABLE_SUFFIXES = {".jsonl", ".ndjson", ".json", ".ics", ".ical", ".ifb"}
 _SORT_BY_COLUMN = {
     DATE: (SortKey.DATE_ASCENDING, SortKey.DATE),
@@ -106,6 +107,7 @@ class MainWindow(QMainWindow):
         first_painted: the window has painted for the first time.
         list_updated: the talk list shows a new result (query or filter).
         counts_updated: the sidebar's counts and the timeline caught up with the list.
+        index_behind: (talks) a large change left the search index behind the database.
         search_ready: the search index is open.
         import_finished: (report or error) an import ended.
     """
@@ -113,6 +115,7 @@ class MainWindow(QMainWindow):
     first_painted = Signal()
     list_updated = Signal()
     counts_updated = Signal()
+    index_behind = Signal(int)
     search_ready = Signal()
     import_finished = Signal(object)
 
@@ -138,6 +141,7 @@ class MainWindow(QMainWindow):
         self._current_uid: str | None = None
         self._terms: list[str] = []
         self._import_cancel: Any = None
+        self._index_catching_up = False
         self._display_zone = self._zone_from_config()
 
         self.setWindowTitle("Seminar Archive")
@@ -251,7 +255,11 @@ class MainWindow(QMainWindow):
         self.progress.setMaximumWidth(180)
         self.progress.setAccessibleName("Background work")
         self.progress.hide()
+        self.index_status = QLabel()
+        self.index_status.setAccessibleName("Search index status")
+        self.index_status.hide()
         self.statusBar().addWidget(self.count_label, 1)
+        self.statusBar().addPermanentWidget(self.index_status)
         self.statusBar().addPermanentWidget(self.progress)
 
         for widget in (
@@ -365,6 +373,7 @@ class MainWindow(QMainWindow):
         self.panel.note_edited.connect(self._on_panel_note_edited)
         self.panel.link_activated.connect(self._on_panel_link_activated)
         self.tasks.busy_changed.connect(self._on_tasks_busy_changed)
+        self.index_behind.connect(lambda _count: self._catch_up_index())
         a[ActionId.IMPORT].triggered.connect(self.choose_import_files)
         a[ActionId.EXPORT_ARCHIVE].triggered.connect(self.export_archive)
         a[ActionId.EXPORT_SELECTION_ICS].triggered.connect(lambda: self.export_selection("ics"))
@@ -441,10 +450,15 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ search and list
 
     def _open_search_index(self) -> None:
+        archive = self.archive
+
         def open_index() -> Any:
             from desktop_app.core.search import SearchIndex
 
-            return SearchIndex.open(self.archive)
+            index = SearchIndex.open(archive, catch_up=False)
+            if not index.ready:
+                index.catch_up()  # the first build: searches wait for it
+            return index
 
         self.statusBar().showMessage("Opening the search index…", 3000)
         self.tasks.submit(
@@ -453,12 +467,41 @@ class MainWindow(QMainWindow):
 
     def _on_search_index_opened(self, index: Any) -> None:
         self.search_index = index
+        index.defer_updates_over = INDEX_INLINE_UPDATES
+        index.on_behind = self.index_behind.emit  # from the importing thread: queued
         self.statusBar().showMessage("Search index ready", 2000)
         self.search_ready.emit()
         if self.search_field.text().strip():
             self.refresh_list()
         if self._current_uid:
             self._load_page_extras(self._current_uid)
+        if index.behind():
+            self._catch_up_index()
+
+    @Slot()
+    def _catch_up_index(self) -> None:
+        """Bring the index up to date in the background; searches use the old one meanwhile."""
+        index = self.search_index
+        if index is None or self._index_catching_up:
+            return
+        self._index_catching_up = True
+        self.index_status.setText("Updating the search index; results may lag behind")
+        self.index_status.show()
+
+        def done(_result: object) -> None:
+            self._index_catching_up = False
+            self.index_status.hide()
+            if index.behind():
+                self._catch_up_index()
+            elif self.search_field.text().strip():
+                self.refresh_list()
+
+        def failed(error: Exception) -> None:
+            self._index_catching_up = False
+            self.index_status.hide()
+            self.show_error("The search index could not be updated.", str(error))
+
+        self.tasks.submit(index.catch_up, done, failed, lane="io")
 
     def _on_search_index_failed(self, error: Exception) -> None:
         self._search_error = str(error)

@@ -63,6 +63,10 @@ class SearchIndex:
         self._uid_docnums: tuple[Any, dict[str, int]] | None = None
         self._builder: QueryBuilder | None = None
         self._closed = False
+        # Set by a GUI: changes of more talks than this are not indexed in the writing thread;
+        # `on_behind(count)` is called instead, and the GUI catches up in the background.
+        self.defer_updates_over: int | None = None
+        self.on_behind: Callable[[int], None] | None = None
 
     # ------------------------------------------------------------------ opening
 
@@ -136,6 +140,10 @@ class SearchIndex:
 
     def _on_changes(self, changes: Changes) -> None:
         if changes.talks and self._ix is not None and not self._closed:
+            limit = self.defer_updates_over
+            if self.on_behind is not None and limit is not None and len(changes.talks) > limit:
+                self.on_behind(len(changes.talks))
+                return
             try:
                 self.catch_up()
             except ArchiveBusyError as error:  # the next open or change catches up
