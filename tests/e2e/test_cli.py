@@ -96,6 +96,11 @@ def test_stats_json_counts_the_archive(data_dir: Path) -> None:
         "unwatched",
         "note",
         "gui",
+        "open",
+        "search",
+        "reindex",
+        "check",
+        "export-ics",
     ],
 )
 def test_every_command_has_help(command: str, tmp_path: Path) -> None:
@@ -180,3 +185,15 @@ def test_export_to_stdout(data_dir: Path) -> None:
 
 def test_unknown_command_exits_2(tmp_path: Path) -> None:
     assert run_cli(tmp_path, "frobnicate").returncode == 2
+
+
+def test_open_prints_the_recording_link(data_dir: Path) -> None:
+    result = run_cli(data_dir, "open", "talk-3e05ccdb3884", "--print")
+    assert result.returncode == 0
+    assert result.stdout.strip().startswith("https://")
+
+
+def test_open_without_a_recording_exits_2(data_dir: Path) -> None:
+    result = run_cli(data_dir, "open", "talk-6b047156a771", "--print")
+    assert result.returncode == 2
+    assert "no recording" in result.stderr
