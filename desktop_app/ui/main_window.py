@@ -179,7 +179,7 @@ class MainWindow(QMainWindow):
         self.search_field.setAccessibleName("Search")
         self.search_field.setPlaceholderText(
             "Search titles, speakers, abstracts…  (Ctrl+K)   "
-            'e.g. speaker:bach, "edge of stability", year:2021'
+            'e.g. speaker:simsekli, "edge of stability", year:2021'
         )
         self.search_field.setToolTip(
             'Search as you type: words, "phrases", speaker:, title:, year:, '
