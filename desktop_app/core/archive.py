@@ -10,7 +10,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import exists, extract, func, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -430,9 +430,11 @@ class Archive:
                 (TalkSpeaker, TalkSpeaker.talk_id == Talk.id),
                 (Person, Person.id == TalkSpeaker.person_id),
             )
+            months = dict(grouped(_start_month())) if f.year is not None else {}
             return FacetCounts(
                 series=dict(grouped(Series.slug, (Series, Series.id == Talk.series_id))),
                 year=dict(sorted(grouped(Talk.start_year), key=lambda item: -(item[0] or 0))),
+                month={m: n for m, n in sorted(months.items()) if m is not None},
                 speaker=dict(speakers[:top_speakers]),
                 tag=dict(grouped(TalkTag.tag, (TalkTag, TalkTag.talk_id == Talk.id))),
                 has_recording=count(Talk.recording_url.is_not(None)),
@@ -542,6 +544,8 @@ def _filtered(query: Any, f: TalkFilter) -> Any:
         )
     if f.year is not None:
         query = query.where(Talk.start_year == f.year)
+    if f.month is not None:
+        query = query.where(_start_month() == f.month)
     if f.speaker:
         query = query.where(
             exists()
@@ -578,8 +582,20 @@ def _first_speaker_name() -> Any:
     )
 
 
+def _start_month() -> Any:
+    """The month of a talk's start (in UTC: a talk's own zone moves few across a month end)."""
+    return extract("month", Talk.start_utc)
+
+
 def _sorted(query: Any, sort: SortKey) -> Any:
     unknown_date_last = Talk.start_utc.is_(None)
+    if sort is SortKey.RECORDING:
+        return query.order_by(
+            Talk.recording_url.is_(None), unknown_date_last, Talk.start_utc.desc(), Talk.id
+        )
+    if sort is SortKey.STARRED:
+        starred = exists().where(UserState.uid == Talk.uid, UserState.starred.is_(True))
+        return query.order_by(~starred, unknown_date_last, Talk.start_utc.desc(), Talk.id)
     if sort is SortKey.DATE:
         return query.order_by(unknown_date_last, Talk.start_utc.desc(), Talk.id)
     if sort is SortKey.DATE_ASCENDING:

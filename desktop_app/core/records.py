@@ -125,6 +125,8 @@ class SortKey(StrEnum):
     TITLE = "title"
     SPEAKER = "speaker"
     SERIES = "series"
+    RECORDING = "recording"  # talks with a recording first, then by date
+    STARRED = "starred"  # starred talks first, then by date
 
 
 @dataclass(frozen=True)
@@ -133,6 +135,7 @@ class TalkFilter:
 
     series: str | None = None
     year: int | None = None
+    month: int | None = None  # 1-12, with `year`
     speaker: str | None = None  # a case-insensitive part of a speaker's name
     tag: str | None = None
     has_recording: bool | None = None
@@ -226,6 +229,7 @@ class FacetCounts:
 
     series: dict[str, int] = field(default_factory=dict)
     year: dict[int | None, int] = field(default_factory=dict)
+    month: dict[int, int] = field(default_factory=dict)  # of the filter's year, when it has one
     speaker: dict[str, int] = field(default_factory=dict)
     tag: dict[str, int] = field(default_factory=dict)
     has_recording: int = 0

@@ -73,6 +73,8 @@ _SORT_BY_COLUMN = {
     TITLE: (SortKey.TITLE, SortKey.TITLE),
     SPEAKERS: (SortKey.SPEAKER, SortKey.SPEAKER),
     SERIES: (SortKey.SERIES, SortKey.SERIES),
+    RECORDING: (SortKey.RECORDING, SortKey.RECORDING),
+    STAR: (SortKey.STARRED, SortKey.STARRED),
 }
 
 
@@ -142,6 +144,7 @@ class MainWindow(QMainWindow):
         self._terms: list[str] = []
         self._import_cancel: Any = None
         self._index_catching_up = False
+        self._shown_filter = TalkFilter()
         self._display_zone = self._zone_from_config()
 
         self.setWindowTitle("Seminar Archive")
@@ -358,9 +361,16 @@ class MainWindow(QMainWindow):
         self.search_field.textChanged.connect(lambda _text: self._search_timer.start())
         self.search_field.returnPressed.connect(self._on_search_return_pressed)
         self.suggestion.linkActivated.connect(self.search_field.setText)
-        self.sidebar.filter_changed.connect(lambda _f: self.refresh_list())
+        self.sidebar.filter_changed.connect(self._on_sidebar_filter_changed)
         self.timeline.bar_clicked.connect(
-            lambda year: self.sidebar.set_filter(replace(self.sidebar.current_filter(), year=year))
+            lambda year: self.sidebar.set_filter(
+                replace(self.sidebar.current_filter(), year=year, month=None)
+            )
+        )
+        self.timeline.month_clicked.connect(
+            lambda month: self.sidebar.set_filter(
+                replace(self.sidebar.current_filter(), month=month)
+            )
         )
         self.model.sort_requested.connect(self._on_model_sort_requested)
         self.table.selectionModel().selectionChanged.connect(self._on_table_selection_changed)
@@ -427,13 +437,13 @@ class MainWindow(QMainWindow):
         settings.setValue("main_window/header", self.table.horizontalHeader().saveState())
         settings.setValue("main_window/sort", self._sort.value)
 
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+    def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
         if not self._painted:
             self._painted = True
             self.first_painted.emit()
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+    def closeEvent(self, event: QCloseEvent) -> None:
         if self.archive is None:
             self.tasks.wait_for_done()
             super().closeEvent(event)
@@ -565,8 +575,18 @@ class MainWindow(QMainWindow):
     def _show_counts(self, request: int, counts: FacetCounts, talk_filter: TalkFilter) -> None:
         if request == self._request:
             self.sidebar.show_counts(counts)
-            self.timeline.set_counts(counts.year, talk_filter.year)
+            self.timeline.set_counts(counts.year, talk_filter.year, counts.month, talk_filter.month)
             self.counts_updated.emit()
+
+    @Slot(object)
+    def _on_sidebar_filter_changed(self, talk_filter: TalkFilter) -> None:
+        """Refresh the list; a newly chosen speaker or series also shows its page."""
+        previous, self._shown_filter = self._shown_filter, talk_filter
+        self.refresh_list()
+        if talk_filter.speaker and talk_filter.speaker != previous.speaker:
+            self.show_speaker(talk_filter.speaker)
+        elif talk_filter.series and talk_filter.series != previous.series:
+            self.show_series(talk_filter.series)
 
     def _on_list_failed(self, error: Exception) -> None:
         self.show_error("The talk list could not be read.", str(error))
@@ -632,7 +652,7 @@ class MainWindow(QMainWindow):
         if self.model.rowCount() and not self.table.selectionModel().hasSelection():
             self.table.selectRow(0)
 
-    def keyPressEvent(self, event: Any) -> None:  # noqa: N802
+    def keyPressEvent(self, event: Any) -> None:
         if self.search_field.hasFocus() and event.key() == Qt.Key.Key_Down:
             self.table.setFocus()
             if self.model.rowCount():
@@ -925,13 +945,13 @@ class MainWindow(QMainWindow):
 
         run_import(self, paths)
 
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if _importable_paths(event.mimeData().urls()):
             event.acceptProposedAction()
         else:
             event.ignore()
 
-    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
+    def dropEvent(self, event: QDropEvent) -> None:
         paths = _importable_paths(event.mimeData().urls())
         if paths:
             event.acceptProposedAction()
@@ -1016,6 +1036,7 @@ def _describe_filter(f: TalkFilter) -> str:
     for field, label in (
         ("series", "series"),
         ("year", "year"),
+        ("month", "month"),
         ("speaker", "speaker"),
         ("tag", "tag"),
     ):

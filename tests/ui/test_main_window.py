@@ -94,7 +94,39 @@ def test_timeline_click_filters_by_year(qtbot: QtBot, window: MainWindow) -> Non
     with qtbot.waitSignal(window.counts_updated, timeout=10_000):
         window.timeline.bar_clicked.emit(2021)
     assert window.model.total() == window.archive.count_talks(TalkFilter(year=2021))
-    assert {k for k, _label, n in window.timeline.bars() if n} == {2021}
+    assert window.timeline.showing_months_of() == 2021
+    months = window.archive.facet_counts(TalkFilter(year=2021)).month
+    assert {k: n for k, _label, n in window.timeline.bars() if n} == months
+
+
+def test_timeline_month_click_narrows_to_the_month(qtbot: QtBot, window: MainWindow) -> None:
+    with qtbot.waitSignal(window.counts_updated, timeout=10_000):
+        window.timeline.bar_clicked.emit(2021)
+    with qtbot.waitSignal(window.counts_updated, timeout=10_000):
+        window.timeline.month_clicked.emit(4)
+    assert window.model.total() == window.archive.count_talks(TalkFilter(year=2021, month=4)) == 2
+    assert "month: 4" in window.count_label.text()
+
+
+def test_sorting_by_the_recording_column_puts_recordings_first(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    with qtbot.waitSignal(window.list_updated, timeout=10_000):
+        window.table.sortByColumn(4, Qt.SortOrder.AscendingOrder)
+    rows = [window.model.talk_row(n) for n in range(window.model.rowCount())]
+    has = [r.recording_url is not None for r in rows]
+    assert has == sorted(has, reverse=True)
+    assert sum(has) == 7
+
+
+def test_choosing_a_speaker_in_the_sidebar_shows_their_page(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    with qtbot.waitSignal(window.list_updated, timeout=10_000):
+        window.sidebar.set_filter(TalkFilter(speaker="Hannah Lawrence"))
+    page = window.panel.browser.toPlainText()
+    assert "Hannah Lawrence" in page
+    assert "On the hardness of learning under symmetries" in page
 
 
 def test_star_watched_and_note_survive_a_restart(qtbot: QtBot, archive_folder: Path) -> None:

@@ -129,4 +129,7 @@ class FilterSidebar(QTreeWidget):
             return
         field, value = chosen
         current = getattr(self._filter, field)
-        self.set_filter(replace(self._filter, **{field: None if current == value else value}))
+        changes: dict[str, Any] = {field: None if current == value else value}
+        if field == "year":
+            changes["month"] = None
+        self.set_filter(replace(self._filter, **changes))

@@ -34,7 +34,7 @@ CALENDAR_TARGETS = (
 class SafeTextBrowser(QTextBrowser):
     """A text browser that never loads a resource (no image or stylesheet from data)."""
 
-    def loadResource(self, _kind: int, _name: QUrl | str) -> Any:  # noqa: N802
+    def loadResource(self, _kind: int, _name: QUrl | str) -> Any:
         return None
 
 

@@ -8,7 +8,8 @@ from PySide6.QtCore import QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-MONTHS = "JFMAMJJASOND"
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_BACK = "◀ all years"
 
 
 class TimelineWidget(QWidget):
@@ -16,9 +17,11 @@ class TimelineWidget(QWidget):
 
     Signals:
         bar_clicked: the year (int) of the clicked bar, or None to lift the year filter.
+        month_clicked: the month (1-12) of the clicked bar of the chosen year, or None.
     """
 
     bar_clicked = Signal(object)
+    month_clicked = Signal(object)
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -29,21 +32,39 @@ class TimelineWidget(QWidget):
         self._bars: list[tuple[Any, str, int]] = []
         self._active: Any = None
         self._unknown = 0
+        self._year: int | None = None  # set: the bars are the months of this year
 
-    def sizeHint(self) -> QSize:  # noqa: N802
+    def sizeHint(self) -> QSize:
         return QSize(400, 64)
 
-    def set_counts(self, per_year: dict[int | None, int], active_year: int | None) -> None:
-        """Show one bar a year (years without talks included), plus the count of undated talks."""
-        years = sorted(y for y in per_year if y is not None)
+    def set_counts(
+        self,
+        per_year: dict[int | None, int],
+        active_year: int | None,
+        per_month: dict[int, int] | None = None,
+        active_month: int | None = None,
+    ) -> None:
+        """One bar a year (years without talks included) and the count of undated talks; with
+        a chosen year, one bar a month of that year."""
         self._unknown = per_year.get(None, 0)
-        self._active = active_year
-        self._bars = (
-            [(y, str(y), per_year.get(y, 0)) for y in range(years[0], years[-1] + 1)]
-            if years
-            else []
-        )
+        if active_year is not None and per_month is not None:
+            self._year, self._active = active_year, active_month
+            self._bars = [(m, MONTHS[m - 1], per_month.get(m, 0)) for m in range(1, 13)]
+            self.setToolTip(f"Talks per month of {active_year}; click a month to filter")
+        else:
+            years = sorted(y for y in per_year if y is not None)
+            self._year, self._active = None, active_year
+            self._bars = (
+                [(y, str(y), per_year.get(y, 0)) for y in range(years[0], years[-1] + 1)]
+                if years
+                else []
+            )
+            self.setToolTip("Talks per year; click a year to show only its talks")
         self.update()
+
+    def showing_months_of(self) -> int | None:
+        """The year whose months are shown (None: years are shown)."""
+        return self._year
 
     def bars(self) -> list[tuple[Any, str, int]]:
         """(key, label, count) of each bar, as drawn."""
@@ -53,7 +74,7 @@ class TimelineWidget(QWidget):
         if not self._bars:
             return []
         width = (self.width() - 16) / len(self._bars)
-        top = 4
+        top = 4 if self._year is None else 18
         bottom = self.height() - 18
         peak = max(count for _, _, count in self._bars) or 1
         rects = []
@@ -64,7 +85,7 @@ class TimelineWidget(QWidget):
             )
         return rects
 
-    def paintEvent(self, _event: QPaintEvent) -> None:  # noqa: N802
+    def paintEvent(self, _event: QPaintEvent) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         palette = self.palette()
@@ -90,8 +111,14 @@ class TimelineWidget(QWidget):
             if count and rect.height() > 14:
                 painter.setPen(palette.color(QPalette.ColorRole.HighlightedText))
                 painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, str(count))
-        if self._unknown:
-            painter.setPen(text)
+        painter.setPen(text)
+        if self._year is not None:
+            painter.drawText(
+                self.rect().adjusted(8, 0, 0, 0),
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop,
+                f"{_BACK}   {self._year}",
+            )
+        elif self._unknown:
             painter.drawText(
                 self.rect().adjusted(0, 0, -8, 0),
                 Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop,
@@ -104,7 +131,7 @@ class TimelineWidget(QWidget):
                 return number
         return -1
 
-    def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
         number = self._bar_at(event.position().x())
         if number >= 0:
             _key, label, count = self._bars[number]
@@ -113,9 +140,14 @@ class TimelineWidget(QWidget):
         else:
             self.unsetCursor()
 
-    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
-        number = self._bar_at(event.position().x())
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        position = event.position()
+        if self._year is not None and position.y() < 16 and position.x() < 120:
+            self.bar_clicked.emit(None)
+            return
+        number = self._bar_at(position.x())
         if number < 0:
             return
         key = self._bars[number][0]
-        self.bar_clicked.emit(None if key == self._active else key)
+        signal = self.bar_clicked if self._year is None else self.month_clicked
+        signal.emit(None if key == self._active else key)
