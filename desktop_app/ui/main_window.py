@@ -332,12 +332,7 @@ class MainWindow(QMainWindow):
             ("&Help", [a[ActionId.ABOUT]]),
         ]
         for title, items in menus:
-            menu = self.menuBar().addMenu(title)
-            for item in items:
-                if item is None:
-                    menu.addSeparator()
-                else:
-                    menu.addAction(item)
+            _add_menu_items(self.menuBar().addMenu(title), items)
         self.addAction(a[ActionId.FIND_ALT])
         # Single-key shortcuts act on the list only, so that typing in a text field is never taken.
         for action_id in (
@@ -1005,22 +1000,30 @@ class MainWindow(QMainWindow):
             return
         a = self.actions_by_id
         menu = QMenu(self)
-        for item in (
-            a[ActionId.OPEN_RECORDING],
-            a[ActionId.ADD_TO_CALENDAR],
-            a[ActionId.COPY_LINK],
-            None,
-            a[ActionId.TOGGLE_STAR],
-            a[ActionId.TOGGLE_WATCHED],
-            None,
-            a[ActionId.EXPORT_SELECTION_ICS],
-            a[ActionId.EXPORT_SELECTION_JSONL],
-        ):
-            if item is None:
-                menu.addSeparator()
-            else:
-                menu.addAction(item)
+        _add_menu_items(
+            menu,
+            [
+                a[ActionId.OPEN_RECORDING],
+                a[ActionId.ADD_TO_CALENDAR],
+                a[ActionId.COPY_LINK],
+                None,
+                a[ActionId.TOGGLE_STAR],
+                a[ActionId.TOGGLE_WATCHED],
+                None,
+                a[ActionId.EXPORT_SELECTION_ICS],
+                a[ActionId.EXPORT_SELECTION_JSONL],
+            ],
+        )
         menu.popup(self.table.viewport().mapToGlobal(position))
+
+
+def _add_menu_items(menu: QMenu, items: list[Any]) -> None:
+    """Add actions to a menu; None stands for a separator."""
+    for item in items:
+        if item is None:
+            menu.addSeparator()
+        else:
+            menu.addAction(item)
 
 
 def _importable_paths(urls: list[QUrl]) -> list[Path]:

@@ -15,9 +15,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from desktop_app.core.archive import Archive
-from desktop_app.core.calendar.export import NO_DATE, NOT_FOUND, calendar_for_talks, event_uid
-from desktop_app.core.errors import ArchiveError, InputError, NotFoundError
-from desktop_app.core.records import TalkDetail
+from desktop_app.core.calendar.export import calendar_for_talks, dated_talks, event_uid
+from desktop_app.core.errors import ArchiveError, InputError
 
 log = logging.getLogger(__name__)
 
@@ -125,18 +124,7 @@ def push_to_caldav(
         raise InputError("no CalDAV server is set up", "Add one in Preferences.")
     if password is None:
         password = caldav_password(account)
-    details: list[TalkDetail] = []
-    skipped: list[tuple[str, str]] = []
-    for uid in dict.fromkeys(uids):
-        try:
-            detail = archive.get_talk(uid)
-        except NotFoundError:
-            skipped.append((uid, NOT_FOUND))
-            continue
-        if detail.talk.start is None:
-            skipped.append((uid, NO_DATE))
-            continue
-        details.append(detail)
+    details, skipped = dated_talks(archive, uids)
     created: list[str] = []
     updated: list[str] = []
     try:

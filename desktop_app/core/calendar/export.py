@@ -124,23 +124,13 @@ def calendar_for_talks(
     return calendar
 
 
-def export_ics(
-    archive: Archive,
-    uids: Iterable[str],
-    *,
-    calendar_name: str,
-    reminder_minutes: int = 0,
-) -> ExportResult:
-    """One .ics file for the talks named; talks without a date (or unknown) are skipped and
-    listed with the reason."""
+def dated_talks(
+    archive: Archive, uids: Iterable[str]
+) -> tuple[list[TalkDetail], list[tuple[str, str]]]:
+    """The named talks that can go into a calendar, and (uid, reason) for those that cannot."""
     details: list[TalkDetail] = []
-    exported: list[str] = []
     skipped: list[tuple[str, str]] = []
-    seen: set[str] = set()
-    for uid in uids:
-        if uid in seen:
-            continue
-        seen.add(uid)
+    for uid in dict.fromkeys(uids):
         try:
             detail = archive.get_talk(uid)
         except NotFoundError:
@@ -150,11 +140,24 @@ def export_ics(
             skipped.append((uid, NO_DATE))
             continue
         details.append(detail)
-        exported.append(uid)
+    return details, skipped
+
+
+def export_ics(
+    archive: Archive,
+    uids: Iterable[str],
+    *,
+    calendar_name: str,
+    reminder_minutes: int = 0,
+) -> ExportResult:
+    """One .ics file for the talks named; talks without a date (or unknown) are skipped and
+    listed with the reason."""
+    details, skipped = dated_talks(archive, uids)
     calendar = calendar_for_talks(
         details, calendar_name=calendar_name, reminder_minutes=reminder_minutes
     )
-    return ExportResult(calendar.to_ical(), tuple(exported), tuple(skipped))
+    exported = tuple(detail.talk.uid for detail in details)
+    return ExportResult(calendar.to_ical(), exported, tuple(skipped))
 
 
 def event_file_for_talk(archive: Archive, uid: str, reminder_minutes: int = 0) -> Path:
