@@ -55,7 +55,7 @@ log = logging.getLogger(__name__)
 DATABASE_FILE = "archive.sqlite3"
 BUNDLED_KEY = "bundled_archive_imported"
 _CHUNK = 500
-_MAX_REPORTED_PROBLEMS = 50
+_LABEL_SOURCE_CHARS = 400  # of the abstract, enough for an untitled talk's label
 
 
 class Archive:
@@ -270,9 +270,18 @@ class Archive:
         offset: int = 0,
     ) -> list[TalkRow]:
         """A page of talks, sorted in SQL (unknown dates and titles last)."""
+        # Plain columns, not ORM entities: a list row needs neither links nor the whole abstract.
         query = _filtered(
             select(
-                Talk,
+                Talk.id,
+                Talk.uid,
+                Talk.title,
+                func.substr(Talk.abstract, 1, _LABEL_SOURCE_CHARS).label("abstract_start"),
+                Talk.start_utc,
+                Talk.timezone,
+                Talk.duration_minutes,
+                Talk.recording_url,
+                Talk.cancelled,
                 Series.slug,
                 Series.name,
                 Series.short_name,
@@ -287,12 +296,9 @@ class Archive:
         if limit is not None:
             query = query.limit(limit)
         with self._read() as session:
-            rows = session.execute(query.execution_options(populate_existing=False)).all()
-            speakers = _speakers_of(session, [row[0].id for row in rows])
-            return [
-                _talk_row(talk, slug, name, short, starred, watched, speakers.get(talk.id, ()))
-                for talk, slug, name, short, starred, watched in rows
-            ]
+            rows = session.execute(query).all()
+            speakers = _speakers_of(session, [row.id for row in rows])
+            return [_talk_row(row, speakers.get(row.id, ())) for row in rows]
 
     def list_uids(
         self, talk_filter: TalkFilter | None = None, sort: SortKey = SortKey.DATE
@@ -623,30 +629,22 @@ def _speakers_of(session: Session, talk_ids: list[int]) -> dict[int, tuple[Speak
     return {talk_id: tuple(speakers) for talk_id, speakers in result.items()}
 
 
-def _talk_row(
-    talk: Talk,
-    series_slug: str,
-    series_name: str,
-    series_short_name: str | None,
-    starred: bool | None,
-    watched: bool | None,
-    speakers: tuple[Speaker, ...],
-) -> TalkRow:
+def _talk_row(row: Any, speakers: tuple[Speaker, ...]) -> TalkRow:
     return TalkRow(
-        uid=talk.uid,
-        title=talk.title,
-        display_title=display_title(talk.title, talk.abstract),
+        uid=row.uid,
+        title=row.title,
+        display_title=display_title(row.title, row.abstract_start),
         speakers=speakers,
-        series=series_slug,
-        series_name=series_name,
-        start=from_utc_naive(talk.start_utc, talk.timezone) if talk.start_utc else None,
-        timezone=talk.timezone,
-        duration_minutes=talk.duration_minutes,
-        recording_url=talk.recording_url,
-        cancelled=talk.cancelled,
-        starred=bool(starred),
-        watched=bool(watched),
-        series_short_name=series_short_name or series_name,
+        series=row.slug,
+        series_name=row.name,
+        start=from_utc_naive(row.start_utc, row.timezone) if row.start_utc else None,
+        timezone=row.timezone,
+        duration_minutes=row.duration_minutes,
+        recording_url=row.recording_url,
+        cancelled=row.cancelled,
+        starred=bool(row.starred),
+        watched=bool(row.watched),
+        series_short_name=row.short_name or row.name,
     )
 
 

@@ -65,8 +65,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 SEARCH_DELAY_MS = 150
-SEARCH_LIMIT = 2000
-INDEX_INLINE_UPDATES = 50  # larger imports are indexed in the background
+SEARCH_LIMIT = 500  # ranked hits listed; the status bar gives the total
+INDEX_INLINE_UPDATES = 50
+COUNTS_DELAY_MS = 250  # larger imports are indexed in the background
 IMPORTABLE_SUFFIXES = {".jsonl", ".ndjson", ".json", ".ics", ".ical", ".ifb"}
 _SORT_BY_COLUMN = {
     DATE: (SortKey.DATE_ASCENDING, SortKey.DATE),
@@ -171,9 +172,12 @@ class MainWindow(QMainWindow):
         self.sidebar.set_series_names(
             {s.series.slug: s.series.short_name or s.series.name for s in archive.series()}
         )
-        self.refresh_list()
         if self._open_search:
-            QTimer.singleShot(0, self._open_search_index)
+            # After the first list: the index's imports would slow the talks' first showing.
+            self.list_updated.connect(
+                self._open_search_index, Qt.ConnectionType.SingleShotConnection
+            )
+        self.refresh_list()
 
     # ------------------------------------------------------------------ building
 
@@ -353,6 +357,10 @@ class MainWindow(QMainWindow):
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self.refresh_list)
+        self._pending_counts: tuple[int, TalkFilter, TalkFilter] | None = None
+        self._counts_timer = QTimer(self)
+        self._counts_timer.setSingleShot(True)
+        self._counts_timer.timeout.connect(self._count_facets)
         self.search_field.textChanged.connect(lambda _text: self._search_timer.start())
         self.search_field.returnPressed.connect(self._on_search_return_pressed)
         self.suggestion.linkActivated.connect(self.search_field.setText)
@@ -557,15 +565,24 @@ class MainWindow(QMainWindow):
             if request != self._request:
                 return
             self._show_list(*outcome, query=query, talk_filter=talk_filter)
-            # The counts follow the list, so that a keystroke shows its hits first.
+            # The counts follow once typing pauses, so that keystrokes show their hits first.
             counted = replace(talk_filter, uids=tuple(outcome[1])) if query else talk_filter
-            self.tasks.submit(
-                lambda: archive.facet_counts(counted),
-                lambda counts: self._show_counts(request, counts, talk_filter),
-                self._on_list_failed,
-            )
+            self._pending_counts = (request, counted, talk_filter)
+            self._counts_timer.start(COUNTS_DELAY_MS if query else 0)
 
         self.tasks.submit(run, done, self._on_list_failed, lane="search" if query else "io")
+
+    @Slot()
+    def _count_facets(self) -> None:
+        if self._pending_counts is None:
+            return
+        request, counted, talk_filter = self._pending_counts
+        archive = self.archive
+        self.tasks.submit(
+            lambda: archive.facet_counts(counted),
+            lambda counts: self._show_counts(request, counts, talk_filter),
+            self._on_list_failed,
+        )
 
     def _show_counts(self, request: int, counts: FacetCounts, talk_filter: TalkFilter) -> None:
         if request == self._request:
@@ -617,7 +634,13 @@ class MainWindow(QMainWindow):
             self.empty_label.show()
         else:
             self.empty_label.hide()
-        shown = f"{len(uids)} talks" if not query else f"{len(uids)} talks match “{query}”"
+        total = getattr(result, "total", len(uids)) if result is not None else len(uids)
+        if not query:
+            shown = f"{len(uids)} talks"
+        elif total > len(uids):
+            shown = f"{total} talks match “{query}”; the best {len(uids)} are listed"
+        else:
+            shown = f"{total} talks match “{query}”"
         filters = _describe_filter(talk_filter)
         self.count_label.setText(" · ".join(p for p in (shown, filters, message or "") if p))
         if keep:
