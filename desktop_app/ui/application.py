@@ -172,7 +172,7 @@ def run(options: argparse.Namespace) -> int:
             lambda: QTimer.singleShot(300, take_screenshot), Qt.ConnectionType.SingleShotConnection
         )
     status = app.exec()
-    window.tasks.wait_for_done()
+    window.stop_background_work()
     for archive in opened:
         archive.close()
     return status

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -79,6 +80,10 @@ _SORT_BY_COLUMN = {
 }
 
 
+class _ClosingError(Exception):
+    """Raised into background index builds when the window closes."""
+
+
 class _MarkCommand(QUndoCommand):
     """An undoable change of a mark (star or watched) on some talks."""
 
@@ -111,6 +116,7 @@ class MainWindow(QMainWindow):
         list_updated: the talk list shows a new result (query or filter).
         counts_updated: the sidebar's counts and the timeline caught up with the list.
         index_behind: (talks) a large change left the search index behind the database.
+        index_progress: (done, total) talks indexed by a build in the background.
         search_ready: the search index is open.
         import_finished: (report or error) an import ended.
     """
@@ -119,6 +125,7 @@ class MainWindow(QMainWindow):
     list_updated = Signal()
     counts_updated = Signal()
     index_behind = Signal(int)
+    index_progress = Signal(int, int)
     search_ready = Signal()
     import_finished = Signal(object)
 
@@ -145,6 +152,8 @@ class MainWindow(QMainWindow):
         self._terms: list[str] = []
         self._import_cancel: Any = None
         self._index_catching_up = False
+        self._search_requested = False
+        self._closing = threading.Event()
         self._shown_filter = TalkFilter()
         self._display_zone = self._zone_from_config()
 
@@ -155,6 +164,7 @@ class MainWindow(QMainWindow):
         self._build_widgets()
         self._build_menus()
         self._connect()
+        self._remember_view_state = restore_view_state
         if restore_view_state:
             self._restore_view_state()
         if archive is not None:
@@ -172,7 +182,9 @@ class MainWindow(QMainWindow):
         self.sidebar.set_series_names(
             {s.series.slug: s.series.short_name or s.series.name for s in archive.series()}
         )
-        if self._open_search:
+        if self._open_search and self.search_field.text().strip():
+            self._open_search_index()
+        elif self._open_search:
             # After the first list: the index's imports would slow the talks' first showing.
             self.list_updated.connect(
                 self._open_search_index, Qt.ConnectionType.SingleShotConnection
@@ -367,12 +379,12 @@ class MainWindow(QMainWindow):
         self.sidebar.filter_changed.connect(self._on_sidebar_filter_changed)
         self.timeline.bar_clicked.connect(
             lambda year: self.sidebar.set_filter(
-                replace(self.sidebar.current_filter(), year=year, month=None)
+                replace(self.sidebar.current_filter(), year=year or None, month=None)
             )
         )
         self.timeline.month_clicked.connect(
             lambda month: self.sidebar.set_filter(
-                replace(self.sidebar.current_filter(), month=month)
+                replace(self.sidebar.current_filter(), month=month or None)
             )
         )
         self.model.sort_requested.connect(self._on_model_sort_requested)
@@ -387,6 +399,7 @@ class MainWindow(QMainWindow):
         self.panel.link_activated.connect(self._on_panel_link_activated)
         self.tasks.busy_changed.connect(self._on_tasks_busy_changed)
         self.index_behind.connect(lambda _count: self._catch_up_index())
+        self.index_progress.connect(self._on_index_progress)
         a[ActionId.IMPORT].triggered.connect(self.choose_import_files)
         a[ActionId.EXPORT_ARCHIVE].triggered.connect(self.export_archive)
         a[ActionId.EXPORT_SELECTION_ICS].triggered.connect(lambda: self.export_selection("ics"))
@@ -447,22 +460,29 @@ class MainWindow(QMainWindow):
             self.first_painted.emit()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if self.archive is None:
-            self.tasks.wait_for_done()
-            super().closeEvent(event)
-            return
-        self.panel.flush_note()
-        self._save_view_state()
+        if self.archive is not None:
+            self.panel.flush_note()
+            if self._remember_view_state:
+                self._save_view_state()
+        self.stop_background_work()
+        super().closeEvent(event)
+
+    def stop_background_work(self) -> None:
+        """Cancel what can be cancelled (imports, index builds), wait for the rest, close."""
+        self._closing.set()  # index builds stop at their next progress report
         if self._import_cancel is not None:
             self._import_cancel.set()
         self.tasks.wait_for_done()
         if self.search_index is not None:
             self.search_index.close()
-        super().closeEvent(event)
+            self.search_index = None
 
     # ------------------------------------------------------------------ search and list
 
     def _open_search_index(self) -> None:
+        if self._search_requested:
+            return
+        self._search_requested = True
         archive = self.archive
 
         def open_index() -> Any:
@@ -470,7 +490,7 @@ class MainWindow(QMainWindow):
 
             index = SearchIndex.open(archive, catch_up=False)
             if not index.ready:
-                index.catch_up()  # the first build: searches wait for it
+                index.catch_up(self._index_progress)  # the first build: searches wait for it
             return index
 
         self.statusBar().showMessage("Opening the search index…", 3000)
@@ -512,11 +532,28 @@ class MainWindow(QMainWindow):
         def failed(error: Exception) -> None:
             self._index_catching_up = False
             self.index_status.hide()
-            self.show_error("The search index could not be updated.", str(error))
+            if not isinstance(error, _ClosingError):
+                self.show_error("The search index could not be updated.", str(error))
 
-        self.tasks.submit(index.catch_up, done, failed, lane="io")
+        self.tasks.submit(lambda: index.catch_up(self._index_progress), done, failed, lane="io")
+
+    def _index_progress(self, done: int, total: int) -> None:
+        """Called by index builds in a worker: reports progress, and stops them on close."""
+        if self._closing.is_set():
+            raise _ClosingError("the window is closing")
+        self.index_progress.emit(done, total)
+
+    @Slot(int, int)
+    def _on_index_progress(self, done: int, total: int) -> None:
+        if total and done < total:
+            self.index_status.setText(f"Indexing talks for search: {done} of {total}")
+            self.index_status.show()
+        elif not self._index_catching_up:
+            self.index_status.hide()
 
     def _on_search_index_failed(self, error: Exception) -> None:
+        if isinstance(error, _ClosingError):
+            return
         self._search_error = str(error)
         self.show_error("The search index could not be opened; browsing still works.", str(error))
 
@@ -532,6 +569,8 @@ class MainWindow(QMainWindow):
         archive = self.archive
         self._terms = talk_html.highlight_terms(query)
         if query and self.search_index is None:
+            if self._open_search:
+                self._open_search_index()
             self.count_label.setText(
                 "Search is unavailable: " + self._search_error
                 if self._search_error

@@ -12,7 +12,11 @@ log = logging.getLogger(__name__)
 
 
 class _Relay(QObject):
-    """Lives on the GUI thread; the worker emits, the slots run on the GUI thread."""
+    """Lives on the GUI thread; the worker emits, the slots run on the GUI thread.
+
+    Results travel inside a tuple: PySide6 miscounts references of a bare None sent through a
+    queued `Signal(object)`, which after enough tasks crashes the interpreter.
+    """
 
     finished = Signal(object)
     failed = Signal(object)
@@ -31,7 +35,7 @@ class _Job(QRunnable):
             log.debug("background task failed", exc_info=True)
             self._relay.failed.emit(error)
         else:
-            self._relay.finished.emit(result)
+            self._relay.finished.emit((result,))
 
 
 class TaskRunner(QObject):
@@ -67,10 +71,10 @@ class TaskRunner(QObject):
         self._relays.add(relay)
 
         @Slot(object)
-        def finished(result: Any) -> None:
+        def finished(boxed: tuple[Any]) -> None:
             self._release(relay)
             if on_done is not None:
-                on_done(result)
+                on_done(boxed[0])
 
         @Slot(object)
         def failed(error: Exception) -> None:

@@ -16,12 +16,12 @@ class TimelineWidget(QWidget):
     """Bars of talk counts; a click on a bar emits its key.
 
     Signals:
-        bar_clicked: the year (int) of the clicked bar, or None to lift the year filter.
-        month_clicked: the month (1-12) of the clicked bar of the chosen year, or None.
+        bar_clicked: the year of the clicked bar, or 0 to lift the year filter.
+        month_clicked: the month (1-12) of the clicked bar of the chosen year, or 0 to lift it.
     """
 
-    bar_clicked = Signal(object)
-    month_clicked = Signal(object)
+    bar_clicked = Signal(int)
+    month_clicked = Signal(int)
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -143,11 +143,11 @@ class TimelineWidget(QWidget):
     def mousePressEvent(self, event: QMouseEvent) -> None:
         position = event.position()
         if self._year is not None and position.y() < 16 and position.x() < 120:
-            self.bar_clicked.emit(None)
+            self.bar_clicked.emit(0)
             return
         number = self._bar_at(position.x())
         if number < 0:
             return
         key = self._bars[number][0]
         signal = self.bar_clicked if self._year is None else self.month_clicked
-        signal.emit(None if key == self._active else key)
+        signal.emit(0 if key == self._active else key)
