@@ -412,7 +412,7 @@ class MainWindow(QMainWindow):
         a[ActionId.CLEAR_FILTERS].triggered.connect(self.clear_filters)
         a[ActionId.OPEN_RECORDING].triggered.connect(self.open_recording)
         a[ActionId.ADD_TO_CALENDAR].triggered.connect(
-            lambda: self.add_to_calendar(self.panel._last_target)
+            lambda: self.add_to_calendar(self.panel.last_calendar_target)
         )
         a[ActionId.COPY_LINK].triggered.connect(self.copy_link)
         a[ActionId.TOGGLE_STAR].triggered.connect(lambda: self.toggle_mark("starred"))

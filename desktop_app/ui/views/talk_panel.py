@@ -140,6 +140,11 @@ class TalkPanel(QWidget):
         """The talk shown, if a talk is shown."""
         return self._detail
 
+    @property
+    def last_calendar_target(self) -> str:
+        """The target the one-click calendar button uses."""
+        return self._last_target
+
     def set_last_calendar_target(self, target: str) -> None:
         """The target the one-click button uses."""
         self._last_target = target
