@@ -32,6 +32,7 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 from desktop_app.core.archive import Archive  # noqa: E402
 from desktop_app.core.search import SearchIndex  # noqa: E402
 from desktop_app.core.search.synthetic import write_synthetic_archive  # noqa: E402
+from desktop_app.ui.main_window import SEARCH_LIMIT  # noqa: E402
 
 SCRIPT = Path(sys.executable).with_name("seminar-archive")
 TYPED = "implicit regularization"
@@ -124,11 +125,12 @@ def in_window_figures(app: QApplication, archive: Archive, search: bool = True) 
         wait_for(app, lambda: bool(updated))
         keystrokes.append((time.perf_counter() - started) * 1000)
         core.append(
-            window.search_index.search(TYPED[:end], limit=2000, as_you_type=True).elapsed_ms
+            window.search_index.search(TYPED[:end], limit=SEARCH_LIMIT, as_you_type=True).elapsed_ms
         )
-    updated.clear()
-    window.search_field.setText("")
-    wait_for(app, lambda: bool(updated))
+    if search:
+        updated.clear()
+        window.search_field.setText("")
+        wait_for(app, lambda: bool(updated))
     window.table.scrollToBottom()
     while window.model.canFetchMore():
         window.model.fetchMore()
@@ -177,6 +179,21 @@ def import_stall(app: QApplication, archive: Archive, source: Path) -> tuple[flo
     return max(gaps) if gaps else 0.0, duration
 
 
+def print_row(
+    row: tuple[str, float, float, dict[str, float], tuple[float, float] | None], bare: float
+) -> None:
+    """One line of the results table."""
+    name, paint, listed, f, stall = row
+    stall_text = f"{stall[0]:.0f} ({stall[1]:.1f} s)" if stall else "–"
+    keys = f"{f['key_p50']:.0f} / {f['key_p95']:.0f}" if f["key_p50"] == f["key_p50"] else "–"
+    core = f"{f['core_p95']:.0f}" if f["core_p95"] == f["core_p95"] else "–"
+    print(
+        f"| {name} | {paint:.0f} ({paint / bare:.1f}×) | {listed:.0f} | {keys} | {core} "
+        f"| {stall_text} | {f['rss_mb']:.0f} |",
+        flush=True,
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -191,10 +208,16 @@ def main() -> int:
     )
     options = parser.parse_args()
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    rows = []
+    rows: list[tuple[str, float, float, dict[str, float], tuple[float, float] | None]] = []
     with tempfile.TemporaryDirectory() as temporary:
         work = Path(temporary)
         bare = bare_window_start(options.starts)
+        print(f"Baseline: a bare PySide6 window paints {bare:.0f} ms after process start.\n")
+        print(
+            "| archive | first paint ms (× bare) | talks shown ms | keystroke p50 / p95 ms "
+            "| core search p95 ms | max stall during import ms (import s) | peak RSS MB |"
+        )
+        print("|---|---|---|---|---|---|---|", flush=True)
         bundled_dir = work / "bundled"
         Archive.open(bundled_dir).close()
         SearchIndex.open(Archive.open(bundled_dir)).close()
@@ -202,6 +225,7 @@ def main() -> int:
         with Archive.open(bundled_dir) as archive:
             figures = in_window_figures(app, archive)
         rows.append(("bundled (221)", paint, listed, figures, None))
+        print_row(rows[-1], bare)
         for size in (int(s) for s in options.sizes.split(",") if s):
             folder = work / f"s{size}"
             source = write_synthetic_archive(work / f"talks{size}.jsonl", size)
@@ -214,18 +238,7 @@ def main() -> int:
             with Archive.open(folder, import_bundled=False) as archive:
                 figures = in_window_figures(app, archive, search)
             rows.append((f"synthetic {size:,}", paint, listed, figures, stall))
-    print(f"\nBaseline: a bare PySide6 window paints {bare:.0f} ms after process start.\n")
-    print(
-        "| archive | first paint ms (× bare) | talks shown ms | keystroke p50 / p95 ms "
-        "| core search p95 ms | max stall during import ms (import s) | peak RSS MB |"
-    )
-    print("|---|---|---|---|---|---|---|")
-    for name, paint, listed, f, stall in rows:
-        stall_text = f"{stall[0]:.0f} ({stall[1]:.1f} s)" if stall else "–"
-        print(
-            f"| {name} | {paint:.0f} ({paint / bare:.1f}×) | {listed:.0f} | {f['key_p50']:.0f} / "
-            f"{f['key_p95']:.0f} | {f['core_p95']:.0f} | {stall_text} | {f['rss_mb']:.0f} |"
-        )
+            print_row(rows[-1], bare)
     sys.stdout.flush()
     # PySide6 can crash while the interpreter tears down its objects; the figures are out.
     os._exit(0)
