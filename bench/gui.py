@@ -32,7 +32,7 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 from desktop_app.core.archive import Archive  # noqa: E402
 from desktop_app.core.search import SearchIndex  # noqa: E402
 from desktop_app.core.search.synthetic import write_synthetic_archive  # noqa: E402
-from desktop_app.ui.main_window import SEARCH_LIMIT  # noqa: E402
+from desktop_app.ui.main_window import SEARCH_PAGE  # noqa: E402
 
 SCRIPT = Path(sys.executable).with_name("seminar-archive")
 TYPED = "implicit regularization"
@@ -125,7 +125,7 @@ def in_window_figures(app: QApplication, archive: Archive, search: bool = True) 
         wait_for(app, lambda: bool(updated))
         keystrokes.append((time.perf_counter() - started) * 1000)
         core.append(
-            window.search_index.search(TYPED[:end], limit=SEARCH_LIMIT, as_you_type=True).elapsed_ms
+            window.search_index.search(TYPED[:end], limit=SEARCH_PAGE, as_you_type=True).elapsed_ms
         )
     if search:
         updated.clear()

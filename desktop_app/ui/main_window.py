@@ -66,7 +66,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 SEARCH_DELAY_MS = 150
-SEARCH_LIMIT = 500  # ranked hits listed; the status bar gives the total
+SEARCH_PAGE = 100  # ranked hits fetched at a time; more when the list is scrolled to its end
 INDEX_INLINE_UPDATES = 50
 COUNTS_DELAY_MS = 250  # larger imports are indexed in the background
 IMPORTABLE_SUFFIXES = {".jsonl", ".ndjson", ".json", ".ics", ".ical", ".ifb"}
@@ -370,6 +370,9 @@ class MainWindow(QMainWindow):
         self._search_timer.setInterval(SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self.refresh_list)
         self._pending_counts: tuple[int, TalkFilter, TalkFilter] | None = None
+        self._search_state: tuple[int, str, TalkFilter, str, Any] | None = None
+        self._fetching_more = False
+        self.table.verticalScrollBar().valueChanged.connect(self._on_table_scrolled)
         self._counts_timer = QTimer(self)
         self._counts_timer.setSingleShot(True)
         self._counts_timer.timeout.connect(self._count_facets)
@@ -585,7 +588,7 @@ class MainWindow(QMainWindow):
             if query:
                 result = index.search(
                     query,
-                    limit=SEARCH_LIMIT,
+                    limit=SEARCH_PAGE,
                     sort=search_sort,
                     facets=False,
                     as_you_type=True,
@@ -604,12 +607,51 @@ class MainWindow(QMainWindow):
             if request != self._request:
                 return
             self._show_list(*outcome, query=query, talk_filter=talk_filter)
+            self._search_state = (request, query, talk_filter, search_sort, outcome[0])
             # The counts follow once typing pauses, so that keystrokes show their hits first.
             counted = replace(talk_filter, uids=tuple(outcome[1])) if query else talk_filter
             self._pending_counts = (request, counted, talk_filter)
             self._counts_timer.start(COUNTS_DELAY_MS if query else 0)
 
         self.tasks.submit(run, done, self._on_list_failed, lane="search" if query else "io")
+
+    @Slot(int)
+    def _on_table_scrolled(self, value: int) -> None:
+        """At the end of a search's hits, fetch the next page of them."""
+        if value < self.table.verticalScrollBar().maximum() or self.model.canFetchMore():
+            return
+        state = self._search_state
+        if state is None or state[0] != self._request or self._fetching_more:
+            return
+        request, query, talk_filter, search_sort, result = state
+        if result is None or self.model.total() >= result.total:
+            return
+        index, offset = self.search_index, self.model.total()
+        self._fetching_more = True
+
+        def run() -> Any:
+            return index.search(
+                query,
+                limit=SEARCH_PAGE,
+                offset=offset,
+                sort=search_sort,
+                as_you_type=True,
+                talk_filter=talk_filter,
+            )
+
+        def done(more: Any) -> None:
+            self._fetching_more = False
+            if request == self._request:
+                self.model.append_uids(
+                    [hit.uid for hit in more.hits],
+                    {h.uid: h.highlights["title"] for h in more.hits if h.highlights.get("title")},
+                )
+
+        def failed(error: Exception) -> None:
+            self._fetching_more = False
+            self._on_list_failed(error)
+
+        self.tasks.submit(run, done, failed, lane="search")
 
     @Slot()
     def _count_facets(self) -> None:
@@ -677,7 +719,7 @@ class MainWindow(QMainWindow):
         if not query:
             shown = f"{len(uids)} talks"
         elif total > len(uids):
-            shown = f"{total} talks match “{query}”; the best {len(uids)} are listed"
+            shown = f"{total} talks match “{query}”, best first"
         else:
             shown = f"{total} talks match “{query}”"
         filters = _describe_filter(talk_filter)

@@ -6,6 +6,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 log = logging.getLogger(__name__)
@@ -73,12 +74,14 @@ class TaskRunner(QObject):
         @Slot(object)
         def finished(boxed: tuple[Any]) -> None:
             self._release(relay)
-            if on_done is not None:
+            if on_done is not None and shiboken6.isValid(self):
                 on_done(boxed[0])
 
         @Slot(object)
         def failed(error: Exception) -> None:
             self._release(relay)
+            if not shiboken6.isValid(self):
+                return
             if on_error is not None:
                 on_error(error)
             else:
@@ -92,7 +95,8 @@ class TaskRunner(QObject):
     def _release(self, relay: _Relay) -> None:
         self._relays.discard(relay)
         relay.deleteLater()
-        self.busy_changed.emit(len(self._relays))
+        if shiboken6.isValid(self):  # a task may end after its window was destroyed
+            self.busy_changed.emit(len(self._relays))
 
     @property
     def running(self) -> int:

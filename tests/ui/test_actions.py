@@ -145,3 +145,16 @@ def test_drag_and_drop_import_of_a_jsonl_file(
     assert (report.added, refused) == (250, [])
     assert progress_values and max(progress_values) == 100
     qtbot.waitUntil(lambda: window.model.total() == 471, timeout=10_000)
+
+
+def test_scrolling_to_the_end_of_hits_fetches_the_next_page(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    with qtbot.waitSignal(window.list_updated, timeout=10_000):
+        window.search_field.setText("learning")
+    total = window.search_index.search("learning", as_you_type=True).total
+    assert total > window.model.total() == 100
+    bar = window.table.verticalScrollBar()
+    bar.setValue(bar.maximum())
+    qtbot.waitUntil(lambda: window.model.total() > 100, timeout=10_000)
+    assert len(set(window.model.uids())) == window.model.total()

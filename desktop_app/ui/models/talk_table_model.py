@@ -75,6 +75,16 @@ class TalkTableModel(QAbstractTableModel):
         self._loaded = min(PAGE_SIZE, len(self._uids))
         self.endResetModel()
 
+    def append_uids(self, uids: Sequence[str], highlights: dict[str, str] | None = None) -> None:
+        """Add talks at the end (the next page of search hits)."""
+        known = set(self._uids)
+        new = [uid for uid in uids if uid not in known]
+        if not new:
+            return
+        self._uids.extend(new)
+        self._highlights.update(highlights or {})
+        self.fetchMore()
+
     def uids(self) -> list[str]:
         """Every uid of the list (loaded or not)."""
         return list(self._uids)
