@@ -58,9 +58,9 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
-def cold_starts(data_dir: Path, starts: int) -> tuple[float, float]:
-    """Medians of first paint and of first talks shown, in ms."""
-    paints, lists = [], []
+def cold_starts(data_dir: Path, starts: int) -> tuple[float, float, float]:
+    """Medians of first paint and of first talks shown (ms), and of the app's peak RSS (MB)."""
+    paints, lists, memory = [], [], []
     env = {**os.environ, "SEMINAR_ARCHIVE_CONFIG": str(data_dir / "bench-config.toml")}
     for _ in range(starts):
         output = subprocess.run(
@@ -76,7 +76,8 @@ def cold_starts(data_dir: Path, starts: int) -> tuple[float, float]:
         )
         paints.append(float(figures["first-paint-ms"]))
         lists.append(float(figures["talks-shown-ms"]))
-    return statistics.median(paints), statistics.median(lists)
+        memory.append(float(figures["peak-rss-mb"]))
+    return statistics.median(paints), statistics.median(lists), statistics.median(memory)
 
 
 def bare_window_start(starts: int) -> float:
@@ -189,7 +190,7 @@ def print_row(
     core = f"{f['core_p95']:.0f}" if f["core_p95"] == f["core_p95"] else "–"
     print(
         f"| {name} | {paint:.0f} ({paint / bare:.1f}×) | {listed:.0f} | {keys} | {core} "
-        f"| {stall_text} | {f['rss_mb']:.0f} |",
+        f"| {stall_text} | {f['app_mb']:.0f} | {f['rss_mb']:.0f} |",
         flush=True,
     )
 
@@ -215,16 +216,17 @@ def main() -> int:
         print(f"Baseline: a bare PySide6 window paints {bare:.0f} ms after process start.\n")
         print(
             "| archive | first paint ms (× bare) | talks shown ms | keystroke p50 / p95 ms "
-            "| core search p95 ms | max stall during import ms (import s) | peak RSS MB |"
+            "| core search p95 ms | max stall during import ms (import s) "
+            "| app RSS at first list MB | bench RSS after scrolling all MB |"
         )
-        print("|---|---|---|---|---|---|---|", flush=True)
+        print("|---|---|---|---|---|---|---|---|", flush=True)
         bundled_dir = work / "bundled"
         Archive.open(bundled_dir).close()
         SearchIndex.open(Archive.open(bundled_dir)).close()
-        paint, listed = cold_starts(bundled_dir, options.starts)
+        paint, listed, app_mb = cold_starts(bundled_dir, options.starts)
         with Archive.open(bundled_dir) as archive:
             figures = in_window_figures(app, archive)
-        rows.append(("bundled (221)", paint, listed, figures, None))
+        rows.append(("bundled (221)", paint, listed, {**figures, "app_mb": app_mb}, None))
         print_row(rows[-1], bare)
         for size in (int(s) for s in options.sizes.split(",") if s):
             folder = work / f"s{size}"
@@ -234,10 +236,12 @@ def main() -> int:
                 stall = import_stall(app, archive, source)
                 if search:
                     SearchIndex.open(archive).close()
-            paint, listed = cold_starts(folder, options.starts)
+            paint, listed, app_mb = cold_starts(folder, options.starts)
             with Archive.open(folder, import_bundled=False) as archive:
                 figures = in_window_figures(app, archive, search)
-            rows.append((f"synthetic {size:,}", paint, listed, figures, stall))
+            rows.append(
+                (f"synthetic {size:,}", paint, listed, {**figures, "app_mb": app_mb}, stall)
+            )
             print_row(rows[-1], bare)
     sys.stdout.flush()
     # PySide6 can crash while the interpreter tears down its objects; the figures are out.

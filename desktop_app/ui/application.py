@@ -154,7 +154,11 @@ def run(options: argparse.Namespace) -> int:
 
     def after_first_list() -> None:
         if options.exit_after_first_paint:
+            import resource
+
             print(f"talks-shown-ms {milliseconds_since_process_start():.0f}", flush=True)
+            peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            print(f"peak-rss-mb {peak_mb:.0f}", flush=True)
             if not options.screenshot:
                 app.quit()
 
