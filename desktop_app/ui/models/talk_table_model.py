@@ -30,7 +30,8 @@ TalkRowRole = Qt.ItemDataRole.UserRole + 3
 DATE, TITLE, SPEAKERS, SERIES, RECORDING, STAR = range(6)
 COLUMNS = ("Date", "Title", "Speakers", "Series", "Rec.", "★")
 TOOLTIPS = ("", "", "", "", "Has a recording", "Starred")
-PAGE_SIZE = 200
+PAGE_SIZE = 200  # rows added to the view at a time
+ROW_BATCH = 64  # talks read from the archive at a time (a screenful or two)
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -158,8 +159,8 @@ class TalkTableModel(QAbstractTableModel):
         """The talk at a row, fetching its page when it is not cached."""
         uid = self._uids[number]
         if uid not in self._rows and self._archive is not None:
-            start = number - number % PAGE_SIZE
-            page = [u for u in self._uids[start : start + PAGE_SIZE] if u not in self._rows]
+            start = number - number % ROW_BATCH
+            page = [u for u in self._uids[start : start + ROW_BATCH] if u not in self._rows]
             for row in self._archive.rows_for(page):
                 self._rows[row.uid] = row
         return self._rows[uid]
