@@ -68,7 +68,16 @@ log = logging.getLogger(__name__)
 SEARCH_DELAY_MS = 150
 SEARCH_PAGE = 100  # ranked hits fetched at a time; more when the list is scrolled to its end
 INDEX_INLINE_UPDATES = 50
-COUNTS_DELAY_MS = 250  # larger imports are indexed in the background
+COUNTS_DELAY_MS = 250
+# The Talk menu, and the first part of the talk list's context menu (None: a separator).
+TALK_ACTIONS = (
+    ActionId.OPEN_RECORDING,
+    ActionId.ADD_TO_CALENDAR,
+    ActionId.COPY_LINK,
+    None,
+    ActionId.TOGGLE_STAR,
+    ActionId.TOGGLE_WATCHED,
+)  # larger imports are indexed in the background
 IMPORTABLE_SUFFIXES = {".jsonl", ".ndjson", ".json", ".ics", ".ical", ".ifb"}
 _SORT_BY_COLUMN = {
     DATE: (SortKey.DATE_ASCENDING, SortKey.DATE),
@@ -334,17 +343,7 @@ class MainWindow(QMainWindow):
                     a[ActionId.CLEAR_FILTERS],
                 ],
             ),
-            (
-                "&Talk",
-                [
-                    a[ActionId.OPEN_RECORDING],
-                    a[ActionId.ADD_TO_CALENDAR],
-                    a[ActionId.COPY_LINK],
-                    None,
-                    a[ActionId.TOGGLE_STAR],
-                    a[ActionId.TOGGLE_WATCHED],
-                ],
-            ),
+            ("&Talk", [a[i] if i else None for i in TALK_ACTIONS]),
             ("&Help", [a[ActionId.ABOUT]]),
         ]
         for title, items in menus:
@@ -1107,12 +1106,7 @@ class MainWindow(QMainWindow):
         _add_menu_items(
             menu,
             [
-                a[ActionId.OPEN_RECORDING],
-                a[ActionId.ADD_TO_CALENDAR],
-                a[ActionId.COPY_LINK],
-                None,
-                a[ActionId.TOGGLE_STAR],
-                a[ActionId.TOGGLE_WATCHED],
+                *(a[i] if i else None for i in TALK_ACTIONS),
                 None,
                 a[ActionId.EXPORT_SELECTION_ICS],
                 a[ActionId.EXPORT_SELECTION_JSONL],
