@@ -47,15 +47,26 @@ def add_to_calendar(window: MainWindow, uid: str, target: str) -> None:
     elif target == "file":
         export_selection(window, [uid], "ics")
     else:
+
+        def write_event() -> Path | None:
+            if calendar.system_calendar_is_self():
+                return None  # opening the file would only bring it back to this app
+            return calendar.event_file_for_talk(archive, uid, config.reminder_minutes)
+
         window.tasks.submit(
-            lambda: calendar.event_file_for_talk(archive, uid, config.reminder_minutes),
+            write_event,
             lambda path: _open_event_file(window, path),
             lambda error: window.show_error("The calendar file could not be written.", str(error)),
         )
 
 
-def _open_event_file(window: MainWindow, path: Path) -> None:
-    window.last_event_file = path
+def _open_event_file(window: MainWindow, path: Path | None) -> None:
+    if path is None:
+        window.statusBar().showMessage(
+            "Seminar Archive is the system's calendar application: choose a calendar here", 6000
+        )
+        window.panel.calendar_button.showMenu()
+        return
     if QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
         window.statusBar().showMessage(f"Opened {path.name} with your calendar application", 6000)
     else:
