@@ -6,7 +6,6 @@ import gc
 import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
@@ -689,12 +688,3 @@ def _user_state_data(state: UserState | None) -> UserStateData:
     if state is None:
         return UserStateData()
     return UserStateData(state.starred, state.watched, state.note, state.last_opened)
-
-
-def talk_start_local(talk: TalkData | TalkRow, zone_name: str | None) -> datetime | None:
-    """The talk's start in another zone (the user's display zone), or None when unknown."""
-    if talk.start is None:
-        return None
-    from desktop_app.core.timeutil import zone
-
-    return talk.start.astimezone(zone(zone_name)) if zone_name else talk.start.astimezone()

@@ -881,14 +881,8 @@ class MainWindow(QMainWindow):
             for r in self.archive.list_talks(TalkFilter(speaker=name))
             if any(s.name == name for s in r.speakers)
         ]
-        bio = next(
-            (
-                self.archive.get_talk(r.uid).talk.bio
-                for r in talks
-                if self.archive.get_talk(r.uid).talk.bio
-            ),
-            None,
-        )
+        bios = [t.bio for t in self.archive.iter_talks(r.uid for r in talks)]
+        bio = next((b for b in bios if b), None)
         self._current_uid = None
         self.panel.show_page(talk_html.speaker_page_html(name, talks, bio, self._display_zone))
 
