@@ -8,6 +8,7 @@ from functools import lru_cache
 from typing import Any
 
 from whoosh.analysis import (
+    STOP_WORDS,
     CharsetFilter,
     Filter,
     LowercaseFilter,
@@ -15,6 +16,8 @@ from whoosh.analysis import (
     RegexTokenizer,
     StemFilter,
     StopFilter,
+    Token,
+    Tokenizer,
 )
 from whoosh.lang.porter import stem
 from whoosh.support.charset import accent_map
@@ -25,6 +28,7 @@ WORD_PATTERN = r"\\?\w+(?:\.?\w+)*"
 _WORD = re.compile(WORD_PATTERN)
 MIN_PREFIX = 2  # type-ahead starts at two characters
 MAX_PREFIX = 15  # the longest prefix the completion field holds
+_WORD_CACHE = 200_000  # distinct words whose terms an analyzer remembers
 
 # Letters that Unicode does not decompose into a base letter and an accent.
 _EXTRA_FOLDS = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ß": "ss", "ı": "i", "æ": "ae"})
@@ -80,8 +84,8 @@ def _tokenizer() -> Any:
     return RegexTokenizer(WORD_PATTERN)
 
 
-def text_analyzer() -> Any:
-    """Full text: words, stop words removed, TeX symbols, accents folded, stemmed."""
+def reference_text_analyzer() -> Any:
+    """Full text as a chain of Whoosh filters: what `TextAnalyzer` computes, slower."""
     return (
         _tokenizer()
         | LowercaseFilter()
@@ -92,14 +96,196 @@ def text_analyzer() -> Any:
     )
 
 
-def word_analyzer() -> Any:
-    """Words as typed, lower-cased and folded, unstemmed (highlighting, type-ahead)."""
-    return _tokenizer() | LowercaseFilter() | LatexFilter() | FoldFilter()
+def reference_completion_analyzer() -> Any:
+    """Type-ahead prefixes as a chain of Whoosh filters: what `CompletionAnalyzer` computes."""
+    return (
+        _tokenizer()
+        | LowercaseFilter()
+        | LatexFilter()
+        | FoldFilter()
+        | NgramFilter(MIN_PREFIX, MAX_PREFIX, at="start")
+    )
+
+
+# Index terms of one word as written: None for a stop word, () for a bare backslash.
+_WordTerms = tuple[str, ...] | None
+
+
+class TextAnalyzer(Tokenizer):  # type: ignore[misc]
+    """Full text: words, stop words removed, TeX symbols, accents folded, stemmed.
+
+    The same tokens as `reference_text_analyzer()` (a test compares them), computed in one
+    pass with the terms of each distinct word remembered: analysis is most of the cost of
+    building the index.
+    """
+
+    def __init__(self) -> None:
+        self._terms: dict[str, _WordTerms] = {}
+
+    def __eq__(self, other: object) -> bool:
+        return other.__class__ is self.__class__
+
+    def __hash__(self) -> int:
+        return hash(self.__class__)
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"version": 1}  # the remembered words stay out of the pickled schema
+
+    def __setstate__(self, _state: dict[str, Any]) -> None:
+        self._terms = {}
+
+    def word_terms(self, word: str) -> _WordTerms:
+        """The index terms of one word as the tokenizer found it."""
+        known = self._terms.get(word, False)
+        if known is not False:
+            return known  # type: ignore[return-value]
+        lowered = word.lower()
+        terms: _WordTerms
+        if not lowered or lowered in STOP_WORDS:
+            terms = None
+        elif lowered.startswith("\\"):
+            name = lowered.lstrip("\\")
+            symbol = latex_symbol(name) if name else None
+            names = (name,) if symbol is None else (name, symbol)
+            terms = tuple(stem_word(n.translate(_FOLD_MAP)) for n in names if n)
+        else:
+            terms = (stem_word(lowered.translate(_FOLD_MAP)),)
+        if len(self._terms) < _WORD_CACHE:
+            self._terms[word] = terms
+        return terms
+
+    def __call__(
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        tokenize: bool = True,
+        mode: str = "",
+        **kwargs: Any,
+    ) -> Iterator[Any]:
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        matches = _WORD.finditer(value) if tokenize else _whole(value)
+        position: int | None = None
+        for index, found in enumerate(matches):
+            word = found.group()
+            terms = self.word_terms(word)
+            token.boost = 1.0
+            if keeporiginal:
+                token.original = word
+            if chars:
+                token.startchar = start_char + found.start()
+                token.endchar = start_char + found.end()
+            if terms is None:  # a stop word
+                if removestops:
+                    continue
+                token.stopped = True
+                token.text = word.lower().translate(_FOLD_MAP)
+                if positions:
+                    token.pos = start_pos + index
+                yield token
+                continue
+            token.stopped = False
+            if positions:
+                # Stop words leave no gap (Whoosh's StopFilter renumbers the same way).
+                position = start_pos + index if position is None else position + 1
+                token.pos = position
+            for term in terms:
+                token.text = term
+                yield token
+
+
+class CompletionAnalyzer(Tokenizer):  # type: ignore[misc]
+    """The 2..15 character prefixes of every word, for type-ahead without prefix expansion.
+
+    The same terms as `reference_completion_analyzer()`, in one pass.
+    """
+
+    def __init__(self) -> None:
+        self._prefixes: dict[str, tuple[tuple[str, ...], ...]] = {}
+
+    def __eq__(self, other: object) -> bool:
+        return other.__class__ is self.__class__
+
+    def __hash__(self) -> int:
+        return hash(self.__class__)
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"version": 1}  # the remembered words stay out of the pickled schema
+
+    def __setstate__(self, _state: dict[str, Any]) -> None:
+        self._prefixes = {}
+
+    def word_prefixes(self, word: str) -> tuple[tuple[str, ...], ...]:
+        """The prefixes of one word as written, and of its TeX symbol if it has one."""
+        known = self._prefixes.get(word)
+        if known is not None:
+            return known
+        lowered = word.lower()
+        names = [lowered]
+        if lowered.startswith("\\"):
+            name = lowered.lstrip("\\")
+            symbol = latex_symbol(name) if name else None
+            names = [n for n in (name, symbol) if n]
+        groups = []
+        for name in names:
+            folded = name.translate(_FOLD_MAP)
+            if len(folded) >= MIN_PREFIX:
+                longest = min(MAX_PREFIX, len(folded))
+                groups.append(tuple(folded[:size] for size in range(MIN_PREFIX, longest + 1)))
+        result = tuple(groups)
+        if len(self._prefixes) < _WORD_CACHE:
+            self._prefixes[word] = result
+        return result
+
+    def __call__(
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        tokenize: bool = True,
+        mode: str = "",
+        **kwargs: Any,
+    ) -> Iterator[Any]:
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        token.stopped = False
+        token.boost = 1.0
+        query = mode == "query"
+        matches = _WORD.finditer(value) if tokenize else _whole(value)
+        for index, found in enumerate(matches):
+            if positions:
+                token.pos = start_pos + index
+            for group in self.word_prefixes(found.group()):
+                # A query looks up the longest prefix only, as Whoosh's NgramFilter does.
+                for prefix in group[-1:] if query else group:
+                    token.text = prefix
+                    if chars:
+                        token.startchar = start_char + found.start()
+                        token.endchar = token.startchar + len(prefix)
+                    yield token
+
+
+def _whole(value: str) -> Iterator[re.Match[str]]:
+    found = re.match(r"(?s).*", value)
+    assert found is not None
+    yield found
+
+
+def text_analyzer() -> Any:
+    """Full text: words, stop words removed, TeX symbols, accents folded, stemmed."""
+    return TextAnalyzer()
 
 
 def completion_analyzer() -> Any:
     """The 2..15 character prefixes of every word, for type-ahead without prefix expansion."""
-    return word_analyzer() | NgramFilter(MIN_PREFIX, MAX_PREFIX, at="start")
+    return CompletionAnalyzer()
 
 
 @lru_cache(maxsize=65536)

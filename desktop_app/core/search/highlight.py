@@ -6,6 +6,7 @@ import html
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from desktop_app.core.search.analysis import WORD_PATTERN, fold, latex_symbol, stem_word
 
@@ -29,6 +30,17 @@ class Marks:
         """True when the folded, lower-cased `word` should be marked."""
         return stem_word(word) in self.stems or word in self.stems or word.startswith(self.prefixes)
 
+    def matches_written(self, raw: str) -> bool:
+        """True when a word as written (maybe a TeX command such as `\\psi`) should be marked."""
+        forms, keys = written_forms(raw)
+        if not self.stems.isdisjoint(keys):
+            return True
+        if self.prefixes:
+            for form in forms:
+                if form.startswith(self.prefixes):
+                    return True
+        return False
+
 
 def matched_spans(text: str, marks: Marks) -> list[tuple[int, int]]:
     """Character ranges of the words of `text` that `marks` matches, in order."""
@@ -40,19 +52,23 @@ def matched_spans(text: str, marks: Marks) -> list[tuple[int, int]]:
         word = found.group()
         hit = decided.get(word)
         if hit is None:
-            hit = decided[word] = _word_matches(word, marks)
+            hit = decided[word] = marks.matches_written(word)
         if hit:
             spans.append(found.span())
     return spans
 
 
-def _word_matches(raw: str, marks: Marks) -> bool:
-    """Whether a word as written (maybe a TeX command such as `\\psi`) is marked."""
+@lru_cache(maxsize=100_000)
+def written_forms(raw: str) -> tuple[tuple[str, ...], frozenset[str]]:
+    """The folded forms of a word as written (a TeX command: its name and symbol), and
+    those forms with their stems."""
     if raw.startswith("\\"):
         name = raw.lstrip("\\").lower()
         symbol = latex_symbol(name)
-        return marks.matches(fold(name)) or (symbol is not None and marks.matches(symbol))
-    return marks.matches(fold(raw))
+        forms: tuple[str, ...] = (fold(name),) if symbol is None else (fold(name), symbol)
+    else:
+        forms = (fold(raw),)
+    return forms, frozenset(forms).union(stem_word(form) for form in forms)
 
 
 def mark_all(text: str, spans: Iterable[tuple[int, int]]) -> str:

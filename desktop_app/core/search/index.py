@@ -23,6 +23,7 @@ from desktop_app.core.errors import ArchiveBusyError, InputError
 from desktop_app.core.records import Changes, TalkFilter
 from desktop_app.core.search import storage
 from desktop_app.core.search.analysis import fold, stem_word, words
+from desktop_app.core.search.docsets import DocSets
 from desktop_app.core.search.highlight import Marks, fragment, mark_all, matched_spans
 from desktop_app.core.search.queries import QueryBuilder, QueryPlan
 from desktop_app.core.search.results import FACET_NAMES, IndexCheck, SearchHit, SearchResult
@@ -60,6 +61,7 @@ class SearchIndex:
         self._search_lock = threading.Lock()
         self._searcher: Any = None
         self._searcher_ix: Any = None
+        self._matched: DocSets | None = None
         self._uid_docnums: tuple[Any, dict[str, int]] | None = None
         self._builder: QueryBuilder | None = None
         self._closed = False
@@ -322,6 +324,12 @@ class SearchIndex:
             self._builder = QueryBuilder(ix.schema)
         return fresh
 
+    def _docsets(self, searcher: Any) -> DocSets:
+        """Remembered term matches of the current searcher (call with _search_lock)."""
+        if self._matched is None or self._matched.searcher is not searcher:
+            self._matched = DocSets(searcher)
+        return self._matched
+
     def search(
         self,
         query: str,
@@ -388,15 +396,11 @@ class SearchIndex:
             filter=docset,
             terms=False,
         )
-        facet_counts: dict[str, dict[str, int]] = {}
-        if facets:
-            matched = set(searcher.docs_for_query(plan.query))
-            if docset is not None:
-                matched &= docset
-            total = len(matched)
-            facet_counts = _facet_counts(searcher.reader(), matched)
-        else:
-            total = len(results)
+        matched = self._docsets(searcher).matching(plan.query)
+        if docset is not None:
+            matched = matched & docset
+        total = len(matched)
+        facet_counts = _facet_counts(searcher.reader(), matched) if facets else {}
         hits = []
         for rank, (score, docnum) in enumerate(results.top_n[offset : offset + limit]):
             stored = searcher.stored_fields(docnum)
@@ -452,7 +456,7 @@ class SearchIndex:
         docset: set[int] | None = None
         if clauses:
             combined = clauses[0] if len(clauses) == 1 else wq.And(clauses)
-            docset = set(searcher.docs_for_query(combined))
+            docset = set(self._docsets(searcher).matching(combined))
         for uids in (allowed, set(talk_filter.uids) if talk_filter.uids is not None else None):
             if uids is None:
                 continue
@@ -539,7 +543,7 @@ def _highlights(stored: dict[str, Any], marks: Marks) -> dict[str, str]:
     return result
 
 
-def _facet_counts(reader: Any, docnums: set[int]) -> dict[str, dict[str, int]]:
+def _facet_counts(reader: Any, docnums: Iterable[int]) -> dict[str, dict[str, int]]:
     counters: dict[str, Counter[str]] = {name: Counter() for name in FACET_NAMES}
     column = reader.column_reader("facets")
     for docnum in docnums:
