@@ -47,6 +47,7 @@ from desktop_app.ui.delegates.highlight_delegate import HighlightDelegate
 from desktop_app.ui.models.talk_table_model import (
     DATE,
     RECORDING,
+    ROW_BATCH,
     SERIES,
     SPEAKERS,
     STAR,
@@ -583,7 +584,7 @@ class MainWindow(QMainWindow):
         sort = self._sort
         search_sort = self._search_sort
 
-        def run() -> tuple[Any, list[str], dict[str, str]]:
+        def run() -> tuple[Any, list[str], dict[str, str], list[TalkRow]]:
             if query:
                 result = index.search(
                     query,
@@ -599,10 +600,12 @@ class MainWindow(QMainWindow):
                     for hit in result.hits
                     if hit.highlights.get("title")
                 }
-                return result, uids, highlights
-            return None, archive.list_uids(talk_filter, sort), {}
+            else:
+                result, uids, highlights = None, archive.list_uids(talk_filter, sort), {}
+            # The first screenful of rows is read here, not by the view on the GUI thread.
+            return result, uids, highlights, archive.rows_for(uids[:ROW_BATCH])
 
-        def done(outcome: tuple[Any, list[str], dict[str, str]]) -> None:
+        def done(outcome: tuple[Any, list[str], dict[str, str], list[TalkRow]]) -> None:
             if request != self._request:
                 return
             self._show_list(*outcome, query=query, talk_filter=talk_filter)
@@ -688,12 +691,13 @@ class MainWindow(QMainWindow):
         result: Any,
         uids: list[str],
         highlights: dict[str, str],
+        rows: list[TalkRow],
         *,
         query: str,
         talk_filter: TalkFilter,
     ) -> None:
         keep = self._current_uid
-        self.model.set_uids(uids, highlights)
+        self.model.set_uids(uids, highlights, rows)
         suggestion = getattr(result, "suggestion", None) if result is not None else None
         if suggestion:
             self.suggestion.setText(

@@ -7,21 +7,22 @@ term are kept as a set (for one searcher) and `And`/`Or`/`Not` become set operat
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from typing import Any
 
 from whoosh import query as wq
 
-CACHED_QUERIES = 256
+from desktop_app.core.search.cache import SizedCache
+
+CACHED_QUERIES = 256  # queries whose talks are kept
+CACHED_DOCS = 1_000_000  # talk numbers kept in all (about 40 MB)
 
 
 class DocSets:
     """Document numbers matched by queries on one searcher (not thread-safe: one caller)."""
 
-    def __init__(self, searcher: Any, size: int = CACHED_QUERIES) -> None:
+    def __init__(self, searcher: Any) -> None:
         self.searcher = searcher
-        self._size = size
-        self._cache: OrderedDict[Any, frozenset[int]] = OrderedDict()
+        self._cache: SizedCache[frozenset[int]] = SizedCache(CACHED_QUERIES, CACHED_DOCS)
         self._all: frozenset[int] | None = None
 
     def matching(self, query: Any) -> frozenset[int]:
@@ -58,15 +59,4 @@ class DocSets:
         return result
 
     def _leaf(self, query: Any) -> frozenset[int]:
-        try:
-            found = self._cache.get(query)
-        except TypeError:  # an unhashable query: not remembered
-            return frozenset(self.searcher.docs_for_query(query))
-        if found is not None:
-            self._cache.move_to_end(query)
-            return found
-        found = frozenset(self.searcher.docs_for_query(query))
-        self._cache[query] = found
-        if len(self._cache) > self._size:
-            self._cache.popitem(last=False)
-        return found
+        return self._cache.get(query, lambda: frozenset(self.searcher.docs_for_query(query)))

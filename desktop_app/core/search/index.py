@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from whoosh import query as wq
-from whoosh import sorting
+from whoosh import scoring, sorting
 from whoosh.index import LockError
 
 from desktop_app.core.archive import Archive
@@ -26,8 +26,10 @@ from desktop_app.core.search.analysis import fold, stem_word, words
 from desktop_app.core.search.docsets import DocSets
 from desktop_app.core.search.highlight import Marks, fragment, mark_all, matched_spans
 from desktop_app.core.search.queries import QueryBuilder, QueryPlan
+from desktop_app.core.search.ranking import Ranker
 from desktop_app.core.search.results import FACET_NAMES, IndexCheck, SearchHit, SearchResult
-from desktop_app.core.search.schema import talk_digest, talk_document
+from desktop_app.core.search.schema import DEFAULT_FIELDS, talk_digest, talk_document
+from desktop_app.core.search.writers import ParallelWriter, SegmentWriter
 
 log = logging.getLogger("desktop_app.core.search")
 
@@ -37,9 +39,12 @@ WRITE_TIMEOUT = 30.0  # seconds to wait for another process's index writer
 REBUILD_TIMEOUT = 3600.0
 # Above this many changed talks, a catch-up rebuilds instead of updating talk by talk.
 REBUILD_THRESHOLD = 5000
-MULTIPROCESS_FROM = 20000  # talks; below this a second process costs more than it saves
+MULTIPROCESS_FROM = 1000  # talks; below this a second process costs more than it saves
 FEW_HITS = 3  # fewer hits than this ask for a "did you mean"
 HIGHLIGHTED_HITS = 20
+# BM25F. The `text` field's length says how much is known about a talk (a bio, linked
+# papers) more than how focused it is, so its length counts for less than the abstract's.
+WEIGHTING = scoring.BM25F(B=0.75, K1=1.2, text_B=0.3)
 NOT_READY = "the search index is being built; results will appear when it is ready"
 
 
@@ -62,6 +67,7 @@ class SearchIndex:
         self._searcher: Any = None
         self._searcher_ix: Any = None
         self._matched: DocSets | None = None
+        self._scores: Ranker | None = None
         self._uid_docnums: tuple[Any, dict[str, int]] | None = None
         self._builder: QueryBuilder | None = None
         self._closed = False
@@ -216,9 +222,11 @@ class SearchIndex:
         log.debug("index updated: %d changed, %d deleted", len(changed), len(deleted))
 
     @staticmethod
-    def _writer(ix: Any, **options: Any) -> Any:
+    def _writer(ix: Any, procs: int = 1, **options: Any) -> Any:
         try:
-            return ix.writer(timeout=WRITE_TIMEOUT, delay=0.1, **options)
+            if procs > 1:
+                return ParallelWriter(ix, procs, timeout=WRITE_TIMEOUT, delay=0.1, **options)
+            return SegmentWriter(ix, timeout=WRITE_TIMEOUT, delay=0.1, **options)
         except LockError as error:
             raise ArchiveBusyError(
                 "the search index is busy: another Seminar Archive is writing to it",
@@ -253,10 +261,7 @@ class SearchIndex:
         ix = storage.create_index(path)
         if procs is None:
             procs = min(2, os.cpu_count() or 1) if total >= MULTIPROCESS_FROM else 1
-        options: dict[str, Any] = {"limitmb": 256}
-        if procs > 1:
-            options.update(procs=procs, multisegment=False)
-        writer = self._writer(ix, **options)
+        writer = self._writer(ix, procs, limitmb=256)
         try:
             if progress is not None:
                 progress(0, total)
@@ -267,7 +272,7 @@ class SearchIndex:
         except BaseException:
             writer.cancel()
             raise
-        writer.commit()  # one writer, one segment: nothing to merge
+        writer.commit()  # one segment per process: nothing to merge
         return ix
 
     # ------------------------------------------------------------------ checking
@@ -306,23 +311,28 @@ class SearchIndex:
     # ------------------------------------------------------------------ searching
 
     def _current_searcher(self) -> Any:
-        """The shared searcher, refreshed when the index changed (call with _search_lock)."""
+        """The shared searcher, reopened when the index changed (call with _search_lock)."""
         ix = self._ix
         if ix is None:
             return None
         searcher = self._searcher
-        if searcher is not None and self._searcher_ix is ix:
-            if searcher.up_to_date():
-                return searcher
-            fresh = searcher.refresh()
-        else:
-            fresh = ix.searcher()
-            if searcher is not None:
-                searcher.close()
+        if searcher is not None and self._searcher_ix is ix and searcher.up_to_date():
+            return searcher
+        # Not `searcher.refresh()`: it reuses the reader of an unchanged segment, and that
+        # reader still holds talks deleted since (the old version of an updated talk).
+        fresh = ix.searcher(weighting=WEIGHTING)
+        if searcher is not None:
+            searcher.close()
         self._searcher, self._searcher_ix = fresh, ix
         if self._builder is None or self._builder.schema is not ix.schema:
             self._builder = QueryBuilder(ix.schema)
         return fresh
+
+    def _ranker(self, searcher: Any) -> Ranker:
+        """Remembered term scores of the current searcher (call with _search_lock)."""
+        if self._scores is None or self._scores.searcher is not searcher:
+            self._scores = Ranker(searcher)
+        return self._scores
 
     def _docsets(self, searcher: Any) -> DocSets:
         """Remembered term matches of the current searcher (call with _search_lock)."""
@@ -388,21 +398,30 @@ class SearchIndex:
         started: float,
     ) -> SearchResult:
         sort_field = SORTS[sort]
-        sortedby = None if sort_field is None else sorting.FieldFacet(sort_field)
-        results = searcher.search(
-            plan.query,
-            limit=max(1, offset + limit),
-            sortedby=sortedby,
-            filter=docset,
-            terms=False,
-        )
-        matched = self._docsets(searcher).matching(plan.query)
-        if docset is not None:
-            matched = matched & docset
+        ranker = self._ranker(searcher)
+        if sort_field is None and ranker.supports(plan.query):
+            scores = ranker.scores(plan.query)
+            matched: frozenset[int] | set[int] | dict[int, float] = scores
+            if docset is not None:
+                matched = docset.intersection(scores)
+            top = ranker.top(plan.query, max(1, offset + limit), docset)
+        else:
+            sortedby = None if sort_field is None else sorting.FieldFacet(sort_field)
+            results = searcher.search(
+                plan.query,
+                limit=max(1, offset + limit),
+                sortedby=sortedby,
+                filter=docset,
+                terms=False,
+            )
+            top = results.top_n
+            matched = self._docsets(searcher).matching(plan.query)
+            if docset is not None:
+                matched = matched & docset
         total = len(matched)
         facet_counts = _facet_counts(searcher.reader(), matched) if facets else {}
         hits = []
-        for rank, (score, docnum) in enumerate(results.top_n[offset : offset + limit]):
+        for rank, (score, docnum) in enumerate(top[offset : offset + limit]):
             stored = searcher.stored_fields(docnum)
             highlights = _highlights(stored, plan.marks) if rank < HIGHLIGHTED_HITS else {}
             hits.append(
@@ -502,9 +521,11 @@ class SearchIndex:
                 return []
             stored = searcher.stored_fields(docnum)
             source = f"{stored.get('title', '')}\n{stored.get('abstract', '')}"
-            results = searcher.more_like(
-                docnum, "text", text=source, top=limit, numterms=12, normalize=True
+            terms = searcher.key_terms_from_text("abstract", source, numterms=12, normalize=True)
+            like = wq.Or(
+                [wq.Term(f, term, boost=weight) for term, weight in terms for f in DEFAULT_FIELDS]
             )
+            results = searcher.search(like, limit=limit, mask={docnum}, terms=False)
             return [(hit["uid"], float(hit.score)) for hit in results if hit["uid"] != uid][:limit]
 
     def key_terms(self, uid: str, limit: int = 10) -> list[tuple[str, float]]:
@@ -517,7 +538,7 @@ class SearchIndex:
             if stored is None:
                 return []
             source = f"{stored.get('title', '')}\n{stored.get('abstract', '')}"
-            terms = searcher.key_terms_from_text("text", source, numterms=limit, normalize=True)
+            terms = searcher.key_terms_from_text("abstract", source, numterms=limit, normalize=True)
             surface = _surface_forms(source)
             return [(surface.get(term, term), float(weight)) for term, weight in terms]
 

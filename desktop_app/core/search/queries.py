@@ -13,7 +13,12 @@ from whoosh import query as wq
 
 from desktop_app.core.search.analysis import MAX_PREFIX, MIN_PREFIX, fold, stem_word, words
 from desktop_app.core.search.highlight import Marks
-from desktop_app.core.search.schema import FIELD_ALIASES, USER_FIELDS
+from desktop_app.core.search.schema import (
+    DEFAULT_BOOSTS,
+    DEFAULT_FIELDS,
+    FIELD_ALIASES,
+    USER_FIELDS,
+)
 
 # How far one prefix, wildcard or fuzzy term may expand: the most frequent terms win.
 MAX_EXPANSION = 32
@@ -44,7 +49,8 @@ class QueryBuilder:
 
     def __init__(self, schema: Any) -> None:
         self.schema = schema
-        parser = qparser.QueryParser("text", schema, group=qparser.AndGroup)
+        parser = qparser.QueryParser(None, schema, group=qparser.AndGroup)
+        parser.add_plugin(qparser.MultifieldPlugin(list(DEFAULT_FIELDS), DEFAULT_BOOSTS))
         parser.add_plugin(qparser.FuzzyTermPlugin())
         aliases: dict[str, list[str]] = {}
         for alias, name in FIELD_ALIASES.items():
@@ -69,7 +75,8 @@ class QueryBuilder:
         if typed is not None and len(typed) >= MIN_PREFIX:
             prefix = typed[:MAX_PREFIX]
             prefixes = (typed,)
-            last = wq.Or([wq.Term("complete", prefix), wq.Term("text", stem_word(typed))])
+            stem = stem_word(typed)
+            last = wq.Or([wq.Term("complete", prefix), *_default_terms(stem)])
             query = last if query is None else wq.And([query, last])
         if query is not None:
             query = query.normalize()
@@ -100,15 +107,15 @@ class QueryBuilder:
 
     def plain_words(self, text: str) -> Any:
         """The analysed words of `text` (field names left out), any of them, ranked."""
-        terms = []
+        terms: list[Any] = []
         seen: set[str] = set()
         for token in self.analyzer(" ".join(words(_FIELD_NAME.sub(" ", text))), mode="query"):
             if token.text not in seen:
                 seen.add(token.text)
-                terms.append(wq.Term("text", token.text))
+                terms.extend(_default_terms(token.text))
         if not terms:
             return None
-        return terms[0] if len(terms) == 1 else wq.Or(terms)
+        return wq.Or(terms)
 
     def _expand(self, parsed: Any, reader: Any, messages: list[str]) -> Any:
         """Replace prefix, wildcard and fuzzy terms by their most frequent expansions."""
@@ -160,6 +167,11 @@ def _capped(field: str, terms: Any, reader: Any, boost: float = 1.0) -> Any:
         for _df, t in ranked
     ]
     return subqueries[0] if len(subqueries) == 1 else wq.Or(subqueries)
+
+
+def _default_terms(term: str) -> list[Any]:
+    """A word without a field: the word in each default field, with the field's boost."""
+    return [wq.Term(f, term, boost=DEFAULT_BOOSTS.get(f, 1.0)) for f in DEFAULT_FIELDS]
 
 
 def _is_null(node: Any) -> bool:

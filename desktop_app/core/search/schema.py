@@ -17,10 +17,14 @@ from desktop_app.core.search.analysis import (
 )
 
 # Bump when fields or analysis change: an index with another version is rebuilt.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 UNKNOWN_KEY = 2**62  # sorts unknown dates last in both directions
 PAPER_LINK_KINDS = frozenset({"related-paper", "paper", "arxiv"})
-# Title and speakers count more in the catch-all field by appearing this often.
+# What a word without a field searches: the abstract, the title, the speakers, and every
+# other text of the talk (bio, joint work, linked papers, tags) counting for less.
+DEFAULT_FIELDS = ("abstract", "title", "speaker", "text")
+DEFAULT_BOOSTS = {"text": 0.3}
+# Title and speakers count more in the `text` field by appearing this often.
 TITLE_REPEAT = 2
 SPEAKER_REPEAT = 2
 # Field names users may type before a colon, and the fields they mean.
@@ -60,7 +64,7 @@ def build_schema() -> Any:
         uid=fields.ID(stored=True, unique=True, sortable=True),
         title=fields.TEXT(analyzer=analyzer, stored=True, field_boost=2.0),
         speaker=fields.TEXT(analyzer=analyzer, field_boost=2.0),
-        abstract=fields.TEXT(analyzer=analyzer, stored=True, phrase=False),
+        abstract=fields.TEXT(analyzer=analyzer, stored=True),
         bio=fields.TEXT(analyzer=analyzer, phrase=False),
         extra=fields.TEXT(analyzer=analyzer, phrase=False),
         papers=fields.TEXT(analyzer=analyzer, phrase=False),
@@ -70,8 +74,9 @@ def build_schema() -> Any:
         date=fields.DATETIME(),
         has_recording=fields.ID(),
         language=fields.ID(),
-        # Everything a plain word should find, in one field (one posting list per word
-        # instead of a query over six fields).
+        # Every text of the talk but its abstract, in one field: a word without a field
+        # searches two posting lists (this and the abstract's) instead of six, and the
+        # abstract, most of a talk's words, is analysed and indexed once.
         text=fields.TEXT(analyzer=analyzer),
         # Edge n-grams of titles, speakers, affiliations, extra lines (joint work) and tags:
         # the word being typed.
@@ -97,7 +102,6 @@ def talk_document(talk: TalkData) -> dict[str, Any]:
     text_parts = [
         *([title] * TITLE_REPEAT),
         *([people] * SPEAKER_REPEAT),
-        talk.abstract or "",
         talk.bio or "",
         talk.extra or "",
         papers,

@@ -67,11 +67,16 @@ class TalkTableModel(QAbstractTableModel):
         self._display_zone = zone
         self._emit_all_changed()
 
-    def set_uids(self, uids: Sequence[str], highlights: dict[str, str] | None = None) -> None:
-        """Show these talks, in this order."""
+    def set_uids(
+        self,
+        uids: Sequence[str],
+        highlights: dict[str, str] | None = None,
+        rows: Sequence[TalkRow] = (),
+    ) -> None:
+        """Show these talks, in this order; `rows` already read (off the GUI thread) are used."""
         self.beginResetModel()
         self._uids = list(uids)
-        self._rows.clear()
+        self._rows = {row.uid: row for row in rows}
         self._highlights = highlights or {}
         self._loaded = min(PAGE_SIZE, len(self._uids))
         self.endResetModel()

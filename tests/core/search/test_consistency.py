@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
 import time
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from desktop_app.core.archive import Archive
 from desktop_app.core.errors import ArchiveBusyError
 from desktop_app.core.search import SearchIndex, storage
 from desktop_app.core.search import index as index_module
+from desktop_app.core.search.synthetic import write_synthetic_archive
 from tests.helpers.files import bundled_records, talk_record, write_jsonl
 
 
@@ -176,3 +178,36 @@ def test_rebuild_swaps_in_a_new_folder_and_keeps_answering(fresh_index: SearchIn
     fresh_index.rebuild()
     assert fresh_index._path != old and old is not None and not old.exists()
     assert _uids(fresh_index, "neural networks") == before
+
+
+def test_parallel_and_single_process_builds_answer_alike(tmp_path: Path) -> None:
+    source = write_synthetic_archive(tmp_path / "talks.jsonl", 1200)
+    queries = ["gradient descent", '"neural networks"', "regulari*", "title:kernel", "learn"]
+    with Archive.open(tmp_path / "archive", import_bundled=False) as archive:
+        archive.import_file(source)
+        with SearchIndex.open(archive, catch_up=False) as index:
+            index.rebuild(procs=1)
+            single = {q: index.search(q, limit=30, as_you_type=True) for q in queries}
+            index.rebuild(procs=2)
+            assert index.check().ok
+            for query in queries:
+                parallel = index.search(query, limit=30, as_you_type=True)
+                assert parallel.total == single[query].total > 0
+                assert {h.uid for h in parallel.hits} == {h.uid for h in single[query].hits}
+
+
+def test_a_cancelled_parallel_build_leaves_no_processes(tmp_path: Path) -> None:
+    source = write_synthetic_archive(tmp_path / "talks.jsonl", 1500)
+
+    def stop_halfway(done: int, total: int) -> None:
+        if done >= total // 2:
+            raise KeyboardInterrupt
+
+    with Archive.open(tmp_path / "archive", import_bundled=False) as archive:
+        archive.import_file(source)
+        with SearchIndex.open(archive, catch_up=False) as index:
+            with pytest.raises(KeyboardInterrupt):
+                index.rebuild(stop_halfway, procs=2)
+            assert multiprocessing.active_children() == []
+            assert not index.ready
+            assert [p.name for p in (tmp_path / "archive" / "index").glob("ix-*")] == []

@@ -48,10 +48,30 @@ def _kill_mid_reindex(folder: Path) -> None:
             assert process.poll() is None, "reindex ended before it could be killed"
             time.sleep(0.05)
         assert process.poll() is None, "reindex ended before it could be killed"
+        workers = _children(process.pid)
         os.kill(process.pid, signal.SIGKILL)
     finally:
         process.wait(timeout=30)
     assert process.returncode == -signal.SIGKILL
+    # Worker processes of a parallel build die with it.
+    deadline = time.monotonic() + 10
+    while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not [pid for pid in workers if _alive(pid)]
+
+
+def _children(pid: int) -> list[int]:
+    listing = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(p) for p in listing.read_text().split()] if listing.exists() else []
+
+
+def _alive(pid: int) -> bool:
+    status = Path(f"/proc/{pid}/status")
+    try:
+        state = next(ln for ln in status.read_text().splitlines() if ln.startswith("State:"))
+    except (OSError, StopIteration):
+        return False
+    return "Z" not in state.split()[1]  # a zombie has ended; only its exit status is left
 
 
 def _crash_and_recover(tmp_path: Path, talks: int) -> None:
