@@ -20,7 +20,7 @@ from whoosh.index import LockError
 
 from desktop_app.core.archive import Archive
 from desktop_app.core.errors import ArchiveBusyError, InputError
-from desktop_app.core.records import Changes, TalkFilter
+from desktop_app.core.records import Changes, TalkData, TalkFilter
 from desktop_app.core.search import storage
 from desktop_app.core.search.analysis import fold, stem_word, words
 from desktop_app.core.search.docsets import DocSets
@@ -39,6 +39,8 @@ WRITE_TIMEOUT = 30.0  # seconds to wait for another process's index writer
 REBUILD_TIMEOUT = 3600.0
 # Above this many changed talks, a catch-up rebuilds instead of updating talk by talk.
 REBUILD_THRESHOLD = 5000
+SMALL_UPDATE = 50  # talks; a smaller update commits without merging segments
+SEGMENTS_BEFORE_MERGE = 10
 MULTIPROCESS_FROM = 1000  # talks; below this a second process costs more than it saves
 FEW_HITS = 3  # fewer hits than this ask for a "did you mean"
 HIGHLIGHTED_HITS = 20
@@ -179,9 +181,7 @@ class SearchIndex:
                 self.rebuild(progress)
 
     def _count_differs(self) -> bool:
-        with self._ix.reader() as reader:
-            indexed = reader.doc_count()
-        return bool(indexed != self.archive.count_talks())
+        return bool(self._ix.doc_count() != self.archive.count_talks())
 
     def update_talks(self, uids: Iterable[str]) -> None:
         """Re-index the named talks now (deleted ones leave the index)."""
@@ -190,36 +190,66 @@ class SearchIndex:
             if self._ix is None:
                 self.rebuild()
                 return
-            found = {t.uid for t in self.archive.iter_talks(wanted)}
-            self._update(
-                [u for u in wanted if u in found],
-                [u for u in wanted if u not in found],
-                self._generation or 0,
-                None,
-            )
+            talks = list(self.archive.iter_talks(wanted))
+            found = {t.uid for t in talks}
+            self._update(talks, [u for u in wanted if u not in found], self._generation or 0)
 
     def _update(
-        self, changed: list[str], deleted: list[str], generation: int, progress: Progress | None
+        self,
+        changed: list[str] | list[TalkData],
+        deleted: list[str],
+        generation: int,
+        progress: Progress | None = None,
     ) -> None:
+        """Re-index changed talks (given by uid, or already read) and drop deleted ones."""
         assert self._path is not None
+        total = len(changed)
+        talks: Iterable[TalkData] = (
+            self.archive.iter_talks([c for c in changed if isinstance(c, str)])
+            if changed and isinstance(changed[0], str)
+            else [c for c in changed if not isinstance(c, str)]
+        )
         writer = self._writer(self._ix)
         try:
+            remove = self._remover(writer)
             for uid in deleted:
-                writer.delete_by_term("uid", uid)
-            total = len(changed)
-            for done, talk in enumerate(self.archive.iter_talks(changed), start=1):
-                writer.update_document(**talk_document(talk))
+                remove(uid)
+            for done, talk in enumerate(talks, start=1):
+                remove(talk.uid)
+                writer.add_document(**talk_document(talk))
                 if progress is not None and (done % 100 == 0 or done == total):
                     progress(done, total)
         except BaseException:
             writer.cancel()
             raise
-        # Many small commits leave many segments, which slows fuzzy queries a lot: merge
-        # when an update was big.
-        writer.commit(optimize=len(changed) > 500)
+        # A small update commits its own little segment without merging (merging costs more
+        # than the update); once little segments pile up, the small ones are merged.
+        small = total <= SMALL_UPDATE and len(writer.segments) < SEGMENTS_BEFORE_MERGE
+        writer.commit(merge=not small)
         storage.write_state(self._path, generation)
         self._generation = generation
         log.debug("index updated: %d changed, %d deleted", len(changed), len(deleted))
+
+    def _remover(self, writer: Any) -> Callable[[str], None]:
+        """A function removing a talk's document from the index being written.
+
+        Whoosh's `delete_by_term` opens a searcher over every segment each time; when the
+        shared searcher shows the very index the writer starts from, its document numbers
+        are the writer's, and a talk is deleted by number.
+        """
+        with self._search_lock:
+            searcher = self._current_searcher()
+            if searcher is None or searcher.reader().generation() != writer.generation - 1:
+                return lambda uid: writer.delete_by_term("uid", uid)
+            numbers = {}
+
+        def remove(uid: str) -> None:
+            with self._search_lock:
+                numbers[uid] = searcher.document_number(uid=uid)
+            if numbers[uid] is not None:
+                writer.delete_document(numbers[uid])
+
+        return remove
 
     @staticmethod
     def _writer(ix: Any, procs: int = 1, **options: Any) -> Any:

@@ -211,3 +211,14 @@ def test_a_cancelled_parallel_build_leaves_no_processes(tmp_path: Path) -> None:
             assert multiprocessing.active_children() == []
             assert not index.ready
             assert [p.name for p in (tmp_path / "archive" / "index").glob("ix-*")] == []
+
+
+def test_many_small_updates_keep_one_document_per_talk(fresh_index: SearchIndex) -> None:
+    before = fresh_index.search("stability", limit=50)
+    uid = before.hits[0].uid
+    for _ in range(index_module.SEGMENTS_BEFORE_MERGE + 3):  # past a merge of small segments
+        fresh_index.update_talks([uid])
+    assert fresh_index.check().ok
+    after = fresh_index.search("stability", limit=50)
+    assert after.total == before.total
+    assert sorted(h.uid for h in after.hits) == sorted(h.uid for h in before.hits)
