@@ -87,13 +87,17 @@ def run_size(size: int, repeat: int, workdir: Path) -> dict[str, Any]:
     index.search("warm up")
     mix: list[float] = []
     per_kind: dict[str, list[float]] = {}
+    # Cold figures: each query, and each typing of the query, starts without remembered
+    # term scores (the ranker keeps them between keystrokes).
     for _ in range(repeat):
         for label, query, _fts in QUERY_MIX:
+            index.drop_caches()
             answer = index.search(query, limit=HITS)
             mix.append(answer.elapsed_ms)
             per_kind.setdefault(label, []).append(answer.elapsed_ms)
     typed: list[float] = []
     for _ in range(repeat):
+        index.drop_caches()
         for prefix in keystrokes(TYPED):
             typed.append(index.search(prefix, limit=HITS, as_you_type=True).elapsed_ms)
     result["whoosh_mix_ms"] = (percentile(mix, 0.5), percentile(mix, 0.95))

@@ -304,8 +304,8 @@ class Archive:
     ) -> list[str]:
         """The uids of every talk the filter lets through, in order (cheap for 100k talks)."""
         query = _sorted(_filtered(select(Talk.uid), talk_filter or TalkFilter()), sort)
-        with self._read() as session:
-            return list(session.scalars(query))
+        with self._read() as session:  # Core rows, not ORM ones: a third of the time
+            return list(session.connection().execute(query).scalars())
 
     def rows_for(self, uids: Sequence[str]) -> list[TalkRow]:
         """List rows for the given uids, in the given order (unknown uids are left out)."""

@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -124,6 +125,14 @@ class Talk(Base):
         Index("ix_talks_start", "start_utc", "id"),
         Index("ix_talks_series_start", "series_id", "start_utc"),
         Index("ix_talks_sort_title", "sort_title"),
+        # The list's default order, covering the uid (migration 0002).
+        Index(
+            "ix_talks_date_order",
+            text("(start_utc IS NULL)"),
+            text("start_utc DESC"),
+            "id",
+            "uid",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -251,3 +251,30 @@ def test_a_file_in_place_of_the_folder_is_refused(tmp_path: Path) -> None:
     path.write_text("x")
     with pytest.raises(Exception, match="is not a folder"):
         Archive.open(path)
+
+
+def test_an_archive_of_the_first_schema_is_upgraded_keeping_the_users_marks(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "archive"
+    with Archive.open(folder) as archive:
+        uid = archive.list_uids()[0]
+        archive.set_user_state(uid, starred=True, note="mine")
+        expected = archive.list_uids()
+    # What an archive written before revision 0002 looks like.
+    connection = sqlite3.connect(folder / DATABASE_FILE)
+    with connection:
+        connection.execute("DROP INDEX ix_talks_date_order")
+        connection.execute("UPDATE alembic_version SET version_num = '0001'")
+    connection.close()
+    with Archive.open(folder) as archive:
+        assert db.sqlite_schema_revision(folder / DATABASE_FILE) == db.SCHEMA_REVISION == "0002"
+        assert archive.list_uids() == expected
+        state = archive.get_talk(uid).user
+        assert state.starred and state.note == "mine"
+    connection = sqlite3.connect(folder / DATABASE_FILE)
+    plan = connection.execute(
+        "EXPLAIN QUERY PLAN SELECT uid FROM talks ORDER BY start_utc IS NULL, start_utc DESC, id"
+    ).fetchall()
+    connection.close()
+    assert "ix_talks_date_order" in str(plan)

@@ -358,6 +358,11 @@ class SearchIndex:
             self._builder = QueryBuilder(ix.schema)
         return fresh
 
+    def drop_caches(self) -> None:
+        """Forget remembered term scores and matches (they come back as queries run)."""
+        with self._search_lock:
+            self._scores = self._matched = None
+
     def _ranker(self, searcher: Any) -> Ranker:
         """Remembered term scores of the current searcher (call with _search_lock)."""
         if self._scores is None or self._scores.searcher is not searcher:
