@@ -254,9 +254,12 @@ class SearchIndex:
     @staticmethod
     def _writer(ix: Any, procs: int = 1, **options: Any) -> Any:
         try:
+            # Separate files, not one compound file per segment: Whoosh reads a compound
+            # file's parts by copying each into memory whenever a searcher opens.
+            options.update(timeout=WRITE_TIMEOUT, delay=0.1, compound=False)
             if procs > 1:
-                return ParallelWriter(ix, procs, timeout=WRITE_TIMEOUT, delay=0.1, **options)
-            return SegmentWriter(ix, timeout=WRITE_TIMEOUT, delay=0.1, **options)
+                return ParallelWriter(ix, procs, **options)
+            return SegmentWriter(ix, **options)
         except LockError as error:
             raise ArchiveBusyError(
                 "the search index is busy: another Seminar Archive is writing to it",
