@@ -111,16 +111,9 @@ def reference_completion_analyzer() -> Any:
 _WordTerms = tuple[str, ...] | None
 
 
-class TextAnalyzer(Tokenizer):  # type: ignore[misc]
-    """Full text: words, stop words removed, TeX symbols, accents folded, stemmed.
-
-    The same tokens as `reference_text_analyzer()` (a test compares them), computed in one
-    pass with the terms of each distinct word remembered: analysis is most of the cost of
-    building the index.
-    """
-
-    def __init__(self) -> None:
-        self._terms: dict[str, _WordTerms] = {}
+class _OnePassTokenizer(Tokenizer):  # type: ignore[misc]
+    """A tokenizer that remembers what it made of each word: equal to any other of its
+    class, and pickled (inside the index's schema) without what it remembers."""
 
     def __eq__(self, other: object) -> bool:
         return other.__class__ is self.__class__
@@ -132,7 +125,19 @@ class TextAnalyzer(Tokenizer):  # type: ignore[misc]
         return {"version": 1}  # the remembered words stay out of the pickled schema
 
     def __setstate__(self, _state: dict[str, Any]) -> None:
-        self._terms = {}
+        self.__init__()  # type: ignore[misc]
+
+
+class TextAnalyzer(_OnePassTokenizer):
+    """Full text: words, stop words removed, TeX symbols, accents folded, stemmed.
+
+    The same tokens as `reference_text_analyzer()` (a test compares them), computed in one
+    pass with the terms of each distinct word remembered: analysis is most of the cost of
+    building the index.
+    """
+
+    def __init__(self) -> None:
+        self._terms: dict[str, _WordTerms] = {}
 
     def word_terms(self, word: str) -> _WordTerms:
         """The index terms of one word as the tokenizer found it."""
@@ -198,7 +203,7 @@ class TextAnalyzer(Tokenizer):  # type: ignore[misc]
                 yield token
 
 
-class CompletionAnalyzer(Tokenizer):  # type: ignore[misc]
+class CompletionAnalyzer(_OnePassTokenizer):
     """The 2..15 character prefixes of every word, for type-ahead without prefix expansion.
 
     The same terms as `reference_completion_analyzer()`, in one pass.
@@ -206,18 +211,6 @@ class CompletionAnalyzer(Tokenizer):  # type: ignore[misc]
 
     def __init__(self) -> None:
         self._prefixes: dict[str, tuple[tuple[str, ...], ...]] = {}
-
-    def __eq__(self, other: object) -> bool:
-        return other.__class__ is self.__class__
-
-    def __hash__(self) -> int:
-        return hash(self.__class__)
-
-    def __getstate__(self) -> dict[str, Any]:
-        return {"version": 1}  # the remembered words stay out of the pickled schema
-
-    def __setstate__(self, _state: dict[str, Any]) -> None:
-        self._prefixes = {}
 
     def word_prefixes(self, word: str) -> tuple[tuple[str, ...], ...]:
         """The prefixes of one word as written, and of its TeX symbol if it has one."""
