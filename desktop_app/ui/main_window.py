@@ -583,6 +583,11 @@ class MainWindow(QMainWindow):
         index = self.search_index
         sort = self._sort
         search_sort = self._search_sort
+        # Rows the view shows at once; they are read with the list, in the worker.
+        shown = self.table.viewport().height() // max(
+            1, self.table.verticalHeader().defaultSectionSize()
+        )
+        prefetch = min(ROW_BATCH, max(shown, 30) + 2)
 
         def run() -> tuple[Any, list[str], dict[str, str], list[TalkRow]]:
             if query:
@@ -603,7 +608,7 @@ class MainWindow(QMainWindow):
             else:
                 result, uids, highlights = None, archive.list_uids(talk_filter, sort), {}
             # The first screenful of rows is read here, not by the view on the GUI thread.
-            return result, uids, highlights, archive.rows_for(uids[:ROW_BATCH])
+            return result, uids, highlights, archive.rows_for(uids[:prefetch])
 
         def done(outcome: tuple[Any, list[str], dict[str, str], list[TalkRow]]) -> None:
             if request != self._request:

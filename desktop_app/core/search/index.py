@@ -459,11 +459,13 @@ class SearchIndex:
         total = len(matched)
         facet_counts = _facet_counts(searcher.reader(), matched) if facets else {}
         hits = []
+        uids = searcher.reader().column_reader("uid")
         for rank, (score, docnum) in enumerate(top[offset : offset + limit]):
-            stored = searcher.stored_fields(docnum)
-            highlights = _highlights(stored, plan.marks) if rank < HIGHLIGHTED_HITS else {}
+            highlights: dict[str, str] = {}
+            if rank < HIGHLIGHTED_HITS:  # the rest only need their uid (stored fields cost)
+                highlights = _highlights(searcher.stored_fields(docnum), plan.marks)
             hits.append(
-                SearchHit(stored["uid"], float(score) if sort_field is None else 0.0, highlights)
+                SearchHit(uids[docnum], float(score) if sort_field is None else 0.0, highlights)
             )
         suggestion = None
         if not plan.marks.prefixes and total < FEW_HITS and plan.parsed is not None:
