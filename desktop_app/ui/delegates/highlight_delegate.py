@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSize
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QSize
 from PySide6.QtGui import QAbstractTextDocumentLayout, QPainter, QPalette, QTextDocument
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from desktop_app.ui.models.talk_table_model import HighlightRole
 
 _MARK_STYLE = "mark { background-color: #ffe066; color: #000; }"
+CACHED_DOCUMENTS = 400  # laid-out titles kept (a few screenfuls of hits)
 
 
 class HighlightDelegate(QStyledItemDelegate):
     """Draws the HTML of `HighlightRole` when there is one, the plain text otherwise."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._documents: dict[tuple[str, str], QTextDocument] = {}
 
     def paint(
         self,
@@ -51,11 +56,17 @@ class HighlightDelegate(QStyledItemDelegate):
     ) -> QSize:
         return super().sizeHint(option, index)
 
-    @staticmethod
-    def _document(html: str, option: QStyleOptionViewItem) -> QTextDocument:
-        document = QTextDocument()
-        document.setDefaultFont(option.font)
-        document.setDefaultStyleSheet(_MARK_STYLE)
-        document.setDocumentMargin(0)
-        document.setHtml(f"<span style='white-space: nowrap'>{html}</span>")
+    def _document(self, html: str, option: QStyleOptionViewItem) -> QTextDocument:
+        """The laid-out title (kept: repaints and the next keystroke's hits reuse most)."""
+        key = (html, option.font.key())
+        document = self._documents.pop(key, None)
+        if document is None:
+            document = QTextDocument()
+            document.setDefaultFont(option.font)
+            document.setDefaultStyleSheet(_MARK_STYLE)
+            document.setDocumentMargin(0)
+            document.setHtml(f"<span style='white-space: nowrap'>{html}</span>")
+            if len(self._documents) >= CACHED_DOCUMENTS:
+                del self._documents[next(iter(self._documents))]
+        self._documents[key] = document  # most recently used last
         return document
