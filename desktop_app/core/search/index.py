@@ -175,7 +175,9 @@ class SearchIndex:
             if len(changed) + len(deleted) > REBUILD_THRESHOLD:
                 self.rebuild(progress)
                 return
-            self._update(changed, deleted, database, progress)
+            self._update(
+                self.archive.iter_talks(changed), len(changed), deleted, database, progress
+            )
             if self._count_differs():
                 log.warning("index and database hold different talks; rebuilding")
                 self.rebuild(progress)
@@ -192,23 +194,19 @@ class SearchIndex:
                 return
             talks = list(self.archive.iter_talks(wanted))
             found = {t.uid for t in talks}
-            self._update(talks, [u for u in wanted if u not in found], self._generation or 0)
+            missing = [u for u in wanted if u not in found]
+            self._update(talks, len(talks), missing, self._generation or 0)
 
     def _update(
         self,
-        changed: list[str] | list[TalkData],
+        talks: Iterable[TalkData],
+        total: int,
         deleted: list[str],
         generation: int,
         progress: Progress | None = None,
     ) -> None:
-        """Re-index changed talks (given by uid, or already read) and drop deleted ones."""
+        """Re-index `total` changed talks and drop the deleted ones."""
         assert self._path is not None
-        total = len(changed)
-        talks: Iterable[TalkData] = (
-            self.archive.iter_talks([c for c in changed if isinstance(c, str)])
-            if changed and isinstance(changed[0], str)
-            else [c for c in changed if not isinstance(c, str)]
-        )
         writer = self._writer(self._ix)
         try:
             remove = self._remover(writer)
@@ -228,7 +226,7 @@ class SearchIndex:
         writer.commit(merge=not small)
         storage.write_state(self._path, generation)
         self._generation = generation
-        log.debug("index updated: %d changed, %d deleted", len(changed), len(deleted))
+        log.debug("index updated: %d changed, %d deleted", total, len(deleted))
 
     def _remover(self, writer: Any) -> Callable[[str], None]:
         """A function removing a talk's document from the index being written.
@@ -241,13 +239,13 @@ class SearchIndex:
             searcher = self._current_searcher()
             if searcher is None or searcher.reader().generation() != writer.generation - 1:
                 return lambda uid: writer.delete_by_term("uid", uid)
-            numbers = {}
 
         def remove(uid: str) -> None:
+            # The searcher stays open: only a commit (after this writer's) replaces it.
             with self._search_lock:
-                numbers[uid] = searcher.document_number(uid=uid)
-            if numbers[uid] is not None:
-                writer.delete_document(numbers[uid])
+                number = searcher.document_number(uid=uid)
+            if number is not None:
+                writer.delete_document(number)
 
         return remove
 
