@@ -30,7 +30,13 @@ _FIELD_PREFIX = re.compile(r"\b\w+:")
 def highlight_terms(query: str) -> list[str]:
     """The words of a query worth marking in a page (operators and field names left out)."""
     words = _QUERY_WORD.findall(_FIELD_PREFIX.sub(" ", query))
-    return [w for w in words if w.lower() not in _OPERATORS]
+    if not words:
+        return []
+    # Stop words are not indexed, so they never match: marking them ("of", and "often" by
+    # prefix) would only add noise. (The search index has loaded Whoosh by now.)
+    from desktop_app.core.search.analysis import STOP_WORDS
+
+    return [w for w in words if w.lower() not in _OPERATORS and w.lower() not in STOP_WORDS]
 
 
 def mark_terms(escaped: str, terms: Sequence[str]) -> str:
