@@ -598,6 +598,7 @@ class MainWindow(QMainWindow):
                     facets=False,
                     as_you_type=True,
                     talk_filter=talk_filter,
+                    highlight=("title",),  # the list shows titles; the page marks its own
                 )
                 uids = [hit.uid for hit in result.hits]
                 highlights = {
@@ -644,6 +645,7 @@ class MainWindow(QMainWindow):
                 sort=search_sort,
                 as_you_type=True,
                 talk_filter=talk_filter,
+                highlight=("title",),
             )
 
         def done(more: Any) -> None:

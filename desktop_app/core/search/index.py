@@ -10,7 +10,7 @@ import shutil
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +44,7 @@ SEGMENTS_BEFORE_MERGE = 10
 MULTIPROCESS_FROM = 1000  # talks; below this a second process costs more than it saves
 FEW_HITS = 3  # fewer hits than this ask for a "did you mean"
 HIGHLIGHTED_HITS = 20
+HIGHLIGHTED_FIELDS = ("title", "abstract")
 # BM25F. The `text` field's length says how much is known about a talk (a bio, linked
 # papers) more than how focused it is, so its length counts for less than the abstract's.
 WEIGHTING = scoring.BM25F(B=0.75, K1=1.2, text_B=0.3)
@@ -386,8 +387,12 @@ class SearchIndex:
         facets: bool = False,
         as_you_type: bool = False,
         talk_filter: TalkFilter | None = None,
+        highlight: Collection[str] = HIGHLIGHTED_FIELDS,
     ) -> SearchResult:
-        """Search the talks; a malformed query is searched as plain words, with a message."""
+        """Search the talks; a malformed query is searched as plain words, with a message.
+
+        The first 20 hits carry marked fragments of the `highlight` fields (title, abstract).
+        """
         started = time.perf_counter()
         if sort not in SORTS:
             raise InputError(f"unknown sort {sort!r}", "Use one of: " + ", ".join(SORTS))
@@ -406,7 +411,7 @@ class SearchIndex:
             docset = self._filter_docs(searcher, talk_filter, allowed)
             try:
                 return self._run(
-                    searcher, query, plan, limit, offset, sort, facets, docset, started
+                    searcher, query, plan, limit, offset, sort, facets, docset, started, highlight
                 )
             except Exception:  # a query Whoosh accepted but cannot run: plain words
                 log.debug("query %r failed; searching its words", query, exc_info=True)
@@ -418,7 +423,16 @@ class SearchIndex:
                 if fallback.query is None:
                     return _empty(query, started, fallback.message, facets)
                 return self._run(
-                    searcher, query, fallback, limit, offset, sort, facets, docset, started
+                    searcher,
+                    query,
+                    fallback,
+                    limit,
+                    offset,
+                    sort,
+                    facets,
+                    docset,
+                    started,
+                    highlight,
                 )
 
     def _run(
@@ -432,6 +446,7 @@ class SearchIndex:
         facets: bool,
         docset: set[int] | None,
         started: float,
+        highlight: Collection[str],
     ) -> SearchResult:
         sort_field = SORTS[sort]
         ranker = self._ranker(searcher)
@@ -461,7 +476,7 @@ class SearchIndex:
         for rank, (score, docnum) in enumerate(top[offset : offset + limit]):
             highlights: dict[str, str] = {}
             if rank < HIGHLIGHTED_HITS:  # the rest only need their uid (stored fields cost)
-                highlights = _highlights(searcher.stored_fields(docnum), plan.marks)
+                highlights = _highlights(searcher.stored_fields(docnum), plan.marks, highlight)
             hits.append(
                 SearchHit(uids[docnum], float(score) if sort_field is None else 0.0, highlights)
             )
@@ -590,12 +605,14 @@ def _ms(started: float) -> float:
     return round((time.perf_counter() - started) * 1000, 2)
 
 
-def _highlights(stored: dict[str, Any], marks: Marks) -> dict[str, str]:
+def _highlights(
+    stored: dict[str, Any], marks: Marks, fields: Collection[str] = HIGHLIGHTED_FIELDS
+) -> dict[str, str]:
     result: dict[str, str] = {}
     title = stored.get("title") or ""
-    if title:
+    if title and "title" in fields:
         result["title"] = mark_all(title, matched_spans(title, marks))
-    abstract = stored.get("abstract") or ""
+    abstract = (stored.get("abstract") or "") if "abstract" in fields else ""
     spans = matched_spans(abstract, marks)
     if spans:
         result["abstract"] = fragment(abstract, spans)

@@ -236,3 +236,15 @@ def test_key_terms_are_distinctive_words(bundled_index: SearchIndex) -> None:
 def test_unknown_uid_has_no_related_talks_or_terms(bundled_index: SearchIndex) -> None:
     assert bundled_index.related("no-such-talk") == []
     assert bundled_index.key_terms("no-such-talk") == []
+
+
+def test_only_the_asked_fields_are_highlighted(bundled_index: SearchIndex) -> None:
+    both = bundled_index.search("heavy-tailed", limit=5)
+    titles = bundled_index.search("heavy-tailed", limit=5, highlight=("title",))
+    assert [h.uid for h in titles.hits] == [h.uid for h in both.hits]
+    assert any("abstract" in h.highlights for h in both.hits)
+    assert not any("abstract" in h.highlights for h in titles.hits)
+    assert [h.highlights.get("title") for h in titles.hits] == [
+        h.highlights.get("title") for h in both.hits
+    ]
+    assert "<mark>" in (titles.hits[0].highlights.get("title") or "")
