@@ -588,6 +588,7 @@ class MainWindow(QMainWindow):
             1, self.table.verticalHeader().defaultSectionSize()
         )
         prefetch = min(ROW_BATCH, max(shown, 30) + 2)
+        known = self.model.known_uids()
 
         def run() -> tuple[Any, list[str], dict[str, str], list[TalkRow]]:
             if query:
@@ -608,8 +609,10 @@ class MainWindow(QMainWindow):
                 }
             else:
                 result, uids, highlights = None, archive.list_uids(talk_filter, sort), {}
-            # The first screenful of rows is read here, not by the view on the GUI thread.
-            return result, uids, highlights, archive.rows_for(uids[:prefetch])
+            # The first screenful of rows is read here, not by the view on the GUI thread
+            # (those the list already holds from earlier keystrokes are not read again).
+            missing = [uid for uid in uids[:prefetch] if uid not in known]
+            return result, uids, highlights, archive.rows_for(missing)
 
         def done(outcome: tuple[Any, list[str], dict[str, str], list[TalkRow]]) -> None:
             if request != self._request:

@@ -74,6 +74,7 @@ def run_import(window: MainWindow, paths: list[Path]) -> None:
         dialog.close()
         window.progress.hide()
         relay.deleteLater()
+        window.model.forget_rows()  # imported talks may have changed
         window.refresh_list()
         window.import_finished.emit(outcome)
         if isinstance(outcome, Exception):

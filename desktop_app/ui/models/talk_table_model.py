@@ -32,6 +32,7 @@ COLUMNS = ("Date", "Title", "Speakers", "Series", "Rec.", "★")
 TOOLTIPS = ("", "", "", "", "Has a recording", "Starred")
 PAGE_SIZE = 200  # rows added to the view at a time
 ROW_BATCH = 64  # talks read from the archive at a time (a screenful or two)
+ROW_CACHE = 5000  # rows held across lists
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -62,6 +63,15 @@ class TalkTableModel(QAbstractTableModel):
         self._archive = archive
         self.set_uids([])
 
+    def known_uids(self) -> frozenset[str]:
+        """The talks whose rows are held (a worker reading rows can skip them)."""
+        return frozenset(self._rows)
+
+    def forget_rows(self) -> None:
+        """Drop every held row (talks changed in the archive): they are read again."""
+        self._rows.clear()
+        self._emit_all_changed()
+
     def set_display_zone(self, zone: Any) -> None:
         """Show dates in this tzinfo (None: the system's zone)."""
         self._display_zone = zone
@@ -73,10 +83,16 @@ class TalkTableModel(QAbstractTableModel):
         highlights: dict[str, str] | None = None,
         rows: Sequence[TalkRow] = (),
     ) -> None:
-        """Show these talks, in this order; `rows` already read (off the GUI thread) are used."""
+        """Show these talks, in this order; `rows` already read (off the GUI thread) are used.
+
+        Rows read before are kept (most hits repeat from one keystroke to the next) until
+        `forget_rows`, or until more than ROW_CACHE are held.
+        """
         self.beginResetModel()
         self._uids = list(uids)
-        self._rows = {row.uid: row for row in rows}
+        if len(self._rows) + len(rows) > ROW_CACHE:
+            self._rows.clear()
+        self._rows.update((row.uid, row) for row in rows)
         self._highlights = highlights or {}
         self._loaded = min(PAGE_SIZE, len(self._uids))
         self.endResetModel()
