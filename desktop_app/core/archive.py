@@ -188,14 +188,18 @@ class Archive:
         path = Path(path)
         data = _read_input_file(path)
         importer = importer_for(data, path)
+        # One pause from parsing to the end of applying: resumed in between, the collector
+        # would scan the whole parsed file at once, a long pause for every other thread.
         with _collection_paused():
             parsed = importer.parse(data, path)
-        if parsed.problems and importer.strict:
-            raise InputError(
-                f"{path}: nothing imported, {len(parsed.problems)} problem(s) found",
-                "\n".join(f"{p.where}: {p.message}" for p in parsed.problems[:20]),
-            )
-        return self.import_parsed(parsed, series=series, where=str(path), progress=progress)
+            if parsed.problems and importer.strict:
+                raise InputError(
+                    f"{path}: nothing imported, {len(parsed.problems)} problem(s) found",
+                    "\n".join(f"{p.where}: {p.message}" for p in parsed.problems[:20]),
+                )
+            report = self.import_parsed(parsed, series=series, where=str(path), progress=progress)
+            del parsed, data  # freed before collection resumes
+        return report
 
     def import_parsed(
         self,

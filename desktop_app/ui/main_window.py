@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QSplitter,
     QTableView,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -288,8 +289,14 @@ class MainWindow(QMainWindow):
         self.index_status.setAccessibleName("Search index status")
         self.index_status.hide()
         self.statusBar().addWidget(self.count_label, 1)
+        self.cancel_import = QToolButton()
+        self.cancel_import.setText("Cancel import")
+        self.cancel_import.setToolTip("Stop the import; the file being read is not imported")
+        self.cancel_import.setAccessibleName("Cancel import")
+        self.cancel_import.hide()
         self.statusBar().addPermanentWidget(self.index_status)
         self.statusBar().addPermanentWidget(self.progress)
+        self.statusBar().addPermanentWidget(self.cancel_import)
 
         for widget in (
             self.search_field,

@@ -158,3 +158,19 @@ def test_scrolling_to_the_end_of_hits_fetches_the_next_page(
     bar.setValue(bar.maximum())
     qtbot.waitUntil(lambda: window.model.total() > 100, timeout=10_000)
     assert len(set(window.model.uids())) == window.model.total()
+
+
+def test_cancel_in_the_status_bar_rolls_the_import_back(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    path = write_jsonl(tmp_path / "big.jsonl", [talk_record(f"big-{n}") for n in range(3000)])
+    before = window.archive.count_talks()
+    window.progress.valueChanged.connect(
+        lambda _value: window.cancel_import.click() if window.cancel_import.isVisible() else None
+    )
+    with qtbot.waitSignal(window.import_finished, timeout=60_000) as finished:
+        window.import_files([path])
+    _report, refused = finished.args[0]
+    assert refused == ["big.jsonl: cancelled, nothing imported from it"]
+    assert window.archive.count_talks() == before
+    assert not window.cancel_import.isVisible()

@@ -6,8 +6,8 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtWidgets import QMessageBox, QProgressDialog
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QMessageBox
 
 from desktop_app.core.errors import ArchiveError, ImportCancelledError
 from desktop_app.core.records import ImportReport
@@ -27,21 +27,18 @@ def run_import(window: MainWindow, paths: list[Path]) -> None:
     cancel = threading.Event()
     window._import_cancel = cancel
     relay = _Progress(window)
-    dialog = QProgressDialog("Importing…", "Cancel", 0, 100, window)
-    dialog.setWindowTitle("Import")
-    dialog.setAccessibleName("Import progress")
-    dialog.setWindowModality(Qt.WindowModality.NonModal)
-    dialog.setMinimumDuration(300)
-    dialog.setAutoClose(False)
-    dialog.setAutoReset(False)
-    dialog.canceled.connect(cancel.set)
+    # Progress and Cancel live in the status bar: a progress window appearing mid-import
+    # held the GUI thread for a quarter of a second while it was first shown.
+    stop = window.cancel_import
+    stop.clicked.connect(cancel.set)
+    stop.show()
     window.progress.setRange(0, 100)
     window.progress.show()
+    window.statusBar().showMessage("Importing…")
 
     def show_progress(done: int, total: int, name: str) -> None:
         percent = int(100 * done / total) if total else 0
-        dialog.setLabelText(f"Importing {name}… {done} of {total} talks")
-        dialog.setValue(percent)
+        window.statusBar().showMessage(f"Importing {name}… {done} of {total} talks")
         window.progress.setValue(percent)
 
     relay.advanced.connect(show_progress)
@@ -71,7 +68,9 @@ def run_import(window: MainWindow, paths: list[Path]) -> None:
 
     def finish(outcome: Any) -> None:
         window._import_cancel = None
-        dialog.close()
+        stop.clicked.disconnect(cancel.set)
+        stop.hide()
+        window.statusBar().clearMessage()
         window.progress.hide()
         relay.deleteLater()
         window.model.forget_rows()  # imported talks may have changed
