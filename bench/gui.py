@@ -159,8 +159,13 @@ def import_stall(app: QApplication, archive: Archive, source: Path) -> tuple[flo
 
     window = MainWindow(archive, open_search=False, restore_view_state=False)
     window.setProperty("quiet_imports", True)
+    listed: list[bool] = []
+    window.list_updated.connect(lambda: listed.append(True))
     window.show()
-    wait_for(app, lambda: window.model.total() >= 0 and window.archive is not None)
+    # The window's own start (first list, counts) is not part of the import: let it settle.
+    wait_for(app, lambda: bool(listed))
+    settle = time.perf_counter() + 1.0
+    wait_for(app, lambda: time.perf_counter() > settle)
     gaps: list[float] = []
     clock = QElapsedTimer()
     clock.start()
