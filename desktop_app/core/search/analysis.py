@@ -8,7 +8,6 @@ from functools import lru_cache
 from typing import Any
 
 from whoosh.analysis import (
-    STOP_WORDS,
     CharsetFilter,
     Filter,
     LowercaseFilter,
@@ -21,6 +20,8 @@ from whoosh.analysis import (
 )
 from whoosh.lang.porter import stem
 from whoosh.support.charset import accent_map
+
+from desktop_app.core.search.stopwords import STOP_WORDS
 
 # A word, optionally a TeX command (`\psi`): the backslash is kept so that LatexFilter can
 # recognise commands; dotted words (`e.g`, `3.5`) stay one token as in Whoosh's default.

@@ -11,6 +11,7 @@ from urllib.parse import quote
 from desktop_app.core.labels import UNKNOWN
 from desktop_app.core.latex import latex_to_unicode
 from desktop_app.core.records import SeriesSummary, TalkDetail, TalkRow
+from desktop_app.core.search.stopwords import STOP_WORDS
 from desktop_app.core.urls import is_web_url
 
 STYLE = """
@@ -30,12 +31,8 @@ _FIELD_PREFIX = re.compile(r"\b\w+:")
 def highlight_terms(query: str) -> list[str]:
     """The words of a query worth marking in a page (operators and field names left out)."""
     words = _QUERY_WORD.findall(_FIELD_PREFIX.sub(" ", query))
-    if not words:
-        return []
     # Stop words are not indexed, so they never match: marking them ("of", and "often" by
-    # prefix) would only add noise. (The search index has loaded Whoosh by now.)
-    from desktop_app.core.search.analysis import STOP_WORDS
-
+    # prefix) would only add noise.
     return [w for w in words if w.lower() not in _OPERATORS and w.lower() not in STOP_WORDS]
 
 

@@ -79,3 +79,21 @@ def test_analyzers_pickle_without_their_remembered_words() -> None:
     assert copy == analyzer
     assert [t.text for t in copy("remembered words")] == ["rememb", "word"]
     assert len(pickle.dumps(analyzer)) < 200
+
+
+def test_stop_words_are_whooshs_and_load_without_whoosh() -> None:
+    import subprocess
+    import sys
+
+    from whoosh.analysis import STOP_WORDS as WHOOSH_STOP_WORDS
+
+    from desktop_app.core.search.stopwords import STOP_WORDS
+
+    assert STOP_WORDS == WHOOSH_STOP_WORDS
+    code = "import sys, desktop_app.core.search.stopwords; print('whoosh' in sys.modules)"
+    assert (
+        subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        ).stdout.strip()
+        == "False"
+    )
