@@ -71,6 +71,7 @@ SEARCH_DELAY_MS = 150
 SEARCH_PAGE = 100  # ranked hits fetched at a time; more when the list is scrolled to its end
 INDEX_INLINE_UPDATES = 50
 COUNTS_DELAY_MS = 250
+BUSY_DELAY_MS = 400  # background work shorter than this (a keystroke's search) shows no bar
 # The Talk menu, and the first part of the talk list's context menu (None: a separator).
 TALK_ACTIONS = (
     ActionId.OPEN_RECORDING,
@@ -383,6 +384,10 @@ class MainWindow(QMainWindow):
         self._counts_timer = QTimer(self)
         self._counts_timer.setSingleShot(True)
         self._counts_timer.timeout.connect(self._count_facets)
+        self._busy_timer = QTimer(self)
+        self._busy_timer.setSingleShot(True)
+        self._busy_timer.setInterval(BUSY_DELAY_MS)
+        self._busy_timer.timeout.connect(self._show_busy)
         self.search_field.textChanged.connect(lambda _text: self._search_timer.start())
         self.search_field.returnPressed.connect(self._on_search_return_pressed)
         self.suggestion.linkActivated.connect(self.search_field.setText)
@@ -597,7 +602,7 @@ class MainWindow(QMainWindow):
         prefetch = min(ROW_BATCH, max(shown, 30) + 2)
         known = self.model.known_uids()
 
-        def run() -> tuple[Any, list[str], dict[str, str], list[TalkRow]]:
+        def run() -> tuple[Any, list[str], list[TalkRow]]:
             if query:
                 result = index.search(
                     query,
@@ -606,22 +611,17 @@ class MainWindow(QMainWindow):
                     facets=False,
                     as_you_type=True,
                     talk_filter=talk_filter,
-                    highlight=("title",),  # the list shows titles; the page marks its own
+                    highlight=(),  # the list marks the titles it shows with result.marks
                 )
                 uids = [hit.uid for hit in result.hits]
-                highlights = {
-                    hit.uid: hit.highlights["title"]
-                    for hit in result.hits
-                    if hit.highlights.get("title")
-                }
             else:
-                result, uids, highlights = None, archive.list_uids(talk_filter, sort), {}
+                result, uids = None, archive.list_uids(talk_filter, sort)
             # The first screenful of rows is read here, not by the view on the GUI thread
             # (those the list already holds from earlier keystrokes are not read again).
             missing = [uid for uid in uids[:prefetch] if uid not in known]
-            return result, uids, highlights, archive.rows_for(missing)
+            return result, uids, archive.rows_for(missing)
 
-        def done(outcome: tuple[Any, list[str], dict[str, str], list[TalkRow]]) -> None:
+        def done(outcome: tuple[Any, list[str], list[TalkRow]]) -> None:
             if request != self._request:
                 return
             self._show_list(*outcome, query=query, talk_filter=talk_filter)
@@ -655,16 +655,13 @@ class MainWindow(QMainWindow):
                 sort=search_sort,
                 as_you_type=True,
                 talk_filter=talk_filter,
-                highlight=("title",),
+                highlight=(),
             )
 
         def done(more: Any) -> None:
             self._fetching_more = False
             if request == self._request:
-                self.model.append_uids(
-                    [hit.uid for hit in more.hits],
-                    {h.uid: h.highlights["title"] for h in more.hits if h.highlights.get("title")},
-                )
+                self.model.append_uids([hit.uid for hit in more.hits])
 
         def failed(error: Exception) -> None:
             self._fetching_more = False
@@ -707,14 +704,13 @@ class MainWindow(QMainWindow):
         self,
         result: Any,
         uids: list[str],
-        highlights: dict[str, str],
         rows: list[TalkRow],
         *,
         query: str,
         talk_filter: TalkFilter,
     ) -> None:
         keep = self._current_uid
-        self.model.set_uids(uids, highlights, rows)
+        self.model.set_uids(uids, rows, getattr(result, "marks", None))
         suggestion = getattr(result, "suggestion", None) if result is not None else None
         if suggestion:
             self.suggestion.setText(
@@ -1108,10 +1104,21 @@ class MainWindow(QMainWindow):
 
     @Slot(int)
     def _on_tasks_busy_changed(self, running: int) -> None:
+        """The busy bar shows once work has lasted a moment (a bar per keystroke would flicker
+        and relayout the status bar while typing)."""
         if self._import_cancel is not None:
             return
-        self.progress.setVisible(running > 0)
-        self.progress.setRange(0, 0)
+        if running == 0:
+            self._busy_timer.stop()
+            self.progress.hide()
+        elif not self.progress.isVisible() and not self._busy_timer.isActive():
+            self._busy_timer.start()
+
+    @Slot()
+    def _show_busy(self) -> None:
+        if self._import_cancel is None and self.tasks.running > 0:
+            self.progress.setRange(0, 0)
+            self.progress.show()
 
     def _on_table_context_menu(self, position: Any) -> None:
         if not self.selected_uids():

@@ -41,6 +41,14 @@ class Marks:
                     return True
         return False
 
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """Character ranges of the words of `text` to mark."""
+        return matched_spans(text, self)
+
+    def marked_html(self, text: str) -> str:
+        """`text`, HTML-escaped, with `<mark>` around the words to mark."""
+        return mark_all(text, matched_spans(text, self))
+
 
 def matched_spans(text: str, marks: Marks) -> list[tuple[int, int]]:
     """Character ranges of the words of `text` that `marks` matches, in order."""

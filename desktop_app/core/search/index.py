@@ -391,7 +391,8 @@ class SearchIndex:
     ) -> SearchResult:
         """Search the talks; a malformed query is searched as plain words, with a message.
 
-        The first 20 hits carry marked fragments of the `highlight` fields (title, abstract).
+        The first 20 hits carry marked fragments of the `highlight` fields (title, abstract);
+        none when `highlight` is empty (the result's `marks` can mark any text later).
         """
         started = time.perf_counter()
         if sort not in SORTS:
@@ -475,7 +476,7 @@ class SearchIndex:
         uids = searcher.reader().column_reader("uid")
         for rank, (score, docnum) in enumerate(top[offset : offset + limit]):
             highlights: dict[str, str] = {}
-            if rank < HIGHLIGHTED_HITS:  # the rest only need their uid (stored fields cost)
+            if rank < HIGHLIGHTED_HITS and highlight:  # stored fields cost: only when wanted
                 highlights = _highlights(searcher.stored_fields(docnum), plan.marks, highlight)
             hits.append(
                 SearchHit(uids[docnum], float(score) if sort_field is None else 0.0, highlights)
@@ -484,7 +485,14 @@ class SearchIndex:
         if not plan.marks.prefixes and total < FEW_HITS and plan.parsed is not None:
             suggestion = self._suggestion(searcher, text, plan.parsed, total)
         return SearchResult(
-            text, total, _ms(started), tuple(hits), suggestion, plan.message, facet_counts
+            text,
+            total,
+            _ms(started),
+            tuple(hits),
+            suggestion,
+            plan.message,
+            facet_counts,
+            plan.marks,
         )
 
     def highlights(self, uid: str, query: str, *, as_you_type: bool = False) -> dict[str, str]:

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from desktop_app.core.search.highlight import Marks
 
 FACET_NAMES = ("year", "series", "speaker", "tag", "has_recording")
 
@@ -25,7 +29,9 @@ class SearchResult:
     """A page of hits for a query, with what the GUI shows around them.
 
     `facets` (only when asked for) counts every matching talk per year, series, speaker, tag
-    and has_recording ("yes"/"no"); unknown years count under "unknown".
+    and has_recording ("yes"/"no"); unknown years count under "unknown". `marks` tells which
+    words of any text the query matches (`marks.spans(title)`), for hits shown without
+    highlights.
     """
 
     query: str
@@ -35,6 +41,7 @@ class SearchResult:
     suggestion: str | None = None
     message: str | None = None
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
+    marks: Marks | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)

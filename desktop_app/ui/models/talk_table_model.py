@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
+    QModelRoleDataSpan,
     QPersistentModelIndex,
     Qt,
     Signal,
@@ -26,6 +27,7 @@ TalkUidRole = Qt.ItemDataRole.UserRole
 UntitledRole = Qt.ItemDataRole.UserRole + 1
 HighlightRole = Qt.ItemDataRole.UserRole + 2  # HTML of the title with <mark>ed hits
 TalkRowRole = Qt.ItemDataRole.UserRole + 3
+MarkedSpansRole = Qt.ItemDataRole.UserRole + 4  # (start, length) of the title's hits
 
 DATE, TITLE, SPEAKERS, SERIES, RECORDING, STAR = range(6)
 COLUMNS = ("Date", "Title", "Speakers", "Series", "Rec.", "★")
@@ -33,8 +35,36 @@ TOOLTIPS = ("", "", "", "", "Has a recording", "Starred")
 PAGE_SIZE = 200  # rows added to the view at a time
 ROW_BATCH = 64  # talks read from the archive at a time (a screenful or two)
 ROW_CACHE = 5000  # rows held across lists
+_DISPLAY = Qt.ItemDataRole.DisplayRole
+_DECORATION = Qt.ItemDataRole.DecorationRole
+_FONT = Qt.ItemDataRole.FontRole
+_FOREGROUND = Qt.ItemDataRole.ForegroundRole
+
+# The roles a delegate asks for when painting; a cell holds those that have a value.
+_PAINT_ROLES = frozenset(
+    {
+        _DISPLAY,
+        _DECORATION,
+        _FONT,
+        _FOREGROUND,
+        Qt.ItemDataRole.BackgroundRole,
+        Qt.ItemDataRole.TextAlignmentRole,
+        Qt.ItemDataRole.CheckStateRole,
+    }
+)
 
 Index = QModelIndex | QPersistentModelIndex
+
+
+class TitleMarks(Protocol):
+    """Which words a query matches (the search result's `marks`)."""
+
+    def spans(self, text: str) -> list[tuple[int, int]]: ...
+
+    def marked_html(self, text: str) -> str: ...
+
+
+Cell = dict[int, Any]  # role -> value, for the roles a repaint asks for
 
 
 class TalkTableModel(QAbstractTableModel):
@@ -53,7 +83,9 @@ class TalkTableModel(QAbstractTableModel):
         self._archive = archive
         self._uids: list[str] = []
         self._rows: dict[str, TalkRow] = {}
-        self._highlights: dict[str, str] = {}
+        self._cells: dict[str, tuple[Cell, ...]] = {}  # what the view paints, per talk
+        self._marks: TitleMarks | None = None  # the query's, for the titles' hits
+        self._spans: dict[str, tuple[tuple[int, int], ...]] = {}  # per talk, for this list
         self._loaded = 0
         self._date_format = "%Y-%m-%d"
         self._display_zone: Any = None
@@ -70,20 +102,24 @@ class TalkTableModel(QAbstractTableModel):
     def forget_rows(self) -> None:
         """Drop every held row (talks changed in the archive): they are read again."""
         self._rows.clear()
+        self._cells.clear()
+        self._spans.clear()
         self._emit_all_changed()
 
     def set_display_zone(self, zone: Any) -> None:
         """Show dates in this tzinfo (None: the system's zone)."""
         self._display_zone = zone
+        self._cells.clear()
         self._emit_all_changed()
 
     def set_uids(
         self,
         uids: Sequence[str],
-        highlights: dict[str, str] | None = None,
         rows: Sequence[TalkRow] = (),
+        marks: TitleMarks | None = None,
     ) -> None:
-        """Show these talks, in this order; `rows` already read (off the GUI thread) are used.
+        """Show these talks, in this order; `rows` already read (off the GUI thread) are used,
+        and the words `marks` matches are marked in the titles.
 
         Rows read before are kept (most hits repeat from one keystroke to the next) until
         `forget_rows`, or until more than ROW_CACHE are held.
@@ -92,19 +128,20 @@ class TalkTableModel(QAbstractTableModel):
         self._uids = list(uids)
         if len(self._rows) + len(rows) > ROW_CACHE:
             self._rows.clear()
+            self._cells.clear()
         self._rows.update((row.uid, row) for row in rows)
-        self._highlights = highlights or {}
+        self._marks = marks
+        self._spans = {}
         self._loaded = min(PAGE_SIZE, len(self._uids))
         self.endResetModel()
 
-    def append_uids(self, uids: Sequence[str], highlights: dict[str, str] | None = None) -> None:
+    def append_uids(self, uids: Sequence[str]) -> None:
         """Add talks at the end (the next page of search hits)."""
         known = set(self._uids)
         new = [uid for uid in uids if uid not in known]
         if not new:
             return
         self._uids.extend(new)
-        self._highlights.update(highlights or {})
         self.fetchMore()
 
     def uids(self) -> list[str]:
@@ -130,6 +167,8 @@ class TalkTableModel(QAbstractTableModel):
         wanted = set(uids)
         for uid in wanted:
             self._rows.pop(uid, None)
+            self._cells.pop(uid, None)
+            self._spans.pop(uid, None)
         for number in range(self._loaded):
             if self._uids[number] in wanted:
                 self.dataChanged.emit(self.index(number, 0), self.index(number, STAR))
@@ -160,11 +199,6 @@ class TalkTableModel(QAbstractTableModel):
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         self.sort_requested.emit(column, order)
 
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
@@ -186,11 +220,61 @@ class TalkTableModel(QAbstractTableModel):
                 self._rows[row.uid] = row
         return self._rows[uid]
 
+    def _cell(self, index: Index) -> Cell | None:
+        """The painted values of a cell, worked out once per talk (None: no such cell)."""
+        number, column = index.row(), index.column()
+        if not 0 <= number < self._loaded or not 0 <= column < len(COLUMNS):
+            return None
+        uid = self._uids[number]
+        cells = self._cells.get(uid)
+        if cells is None:
+            row = self.talk_row(number)
+            cells = tuple(self._paint_values(row, c) for c in range(len(COLUMNS)))
+            self._cells[uid] = cells
+        return cells[column]
+
+    def _paint_values(self, row: TalkRow, column: int) -> Cell:
+        cell: Cell = {_DISPLAY: self._display(row, column)}
+        if column == RECORDING and row.recording_url:
+            cell[_DECORATION] = icon("recording")
+        elif column == STAR and row.starred:
+            cell[_DECORATION] = icon("star")
+        elif column == TITLE and (row.untitled or row.cancelled):
+            font = QFont()
+            font.setItalic(row.untitled)
+            font.setStrikeOut(row.cancelled)
+            cell[_FONT] = font
+            if row.untitled:  # muted: the colour follows the palette, asked for when painted
+                cell[_FOREGROUND] = QPalette.ColorRole.PlaceholderText
+        return cell
+
+    def multiData(self, index: Index, roleDataSpan: QModelRoleDataSpan) -> None:  # noqa: N803
+        """Every role a delegate asks for in one call (a repaint asks seven per cell).
+
+        Each role is set or cleared: a delegate reuses its span from cell to cell.
+        """
+        cell = self._cell(index) if index.isValid() else None
+        for role_data in roleDataSpan:
+            role = role_data.role()
+            if cell is not None and role in cell:
+                role_data.setData(self._value(cell, role))
+            elif cell is None or role in _PAINT_ROLES:
+                role_data.clearData()
+            else:
+                role_data.setData(self.data(index, role))
+
+    @staticmethod
+    def _value(cell: Cell, role: int) -> Any:
+        if role == _FOREGROUND:
+            return QApplication.palette().color(cell[role])
+        return cell[role]
+
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < self._loaded:
+        cell = self._cell(index) if index.isValid() else None
+        if cell is None:
             return None
-        if not 0 <= index.column() < len(COLUMNS):
-            return None
+        if role in _PAINT_ROLES:
+            return self._value(cell, role) if role in cell else None
         row = self.talk_row(index.row())
         column = index.column()
         if role == TalkUidRole:
@@ -199,28 +283,27 @@ class TalkTableModel(QAbstractTableModel):
             return row
         if role == UntitledRole:
             return row.untitled
+        if role == MarkedSpansRole:
+            return self._title_spans(row.uid, cell[_DISPLAY]) if column == TITLE else None
         if role == HighlightRole:
-            return self._highlights.get(row.uid) if column == TITLE else None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(row, column)
-        if role == Qt.ItemDataRole.DecorationRole:
-            if column == RECORDING and row.recording_url:
-                return icon("recording")
-            if column == STAR and row.starred:
-                return icon("star")
-            return None
+            marked = self._title_spans(row.uid, cell[_DISPLAY]) if column == TITLE else None
+            return self._marks.marked_html(cell[_DISPLAY]) if marked and self._marks else None
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(row, column)
-        if role == Qt.ItemDataRole.FontRole and column == TITLE and (row.untitled or row.cancelled):
-            font = QFont()
-            font.setItalic(row.untitled)
-            font.setStrikeOut(row.cancelled)
-            return font
-        if role == Qt.ItemDataRole.ForegroundRole and column == TITLE and row.untitled:
-            return QApplication.palette().color(QPalette.ColorRole.PlaceholderText)
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            return self._display(row, column) or COLUMNS[column]
+            return cell[_DISPLAY] or COLUMNS[column]
         return None
+
+    def _title_spans(self, uid: str, title: str) -> tuple[tuple[int, int], ...] | None:
+        """The hits in a shown title (worked out once per list; None: nothing to mark)."""
+        if self._marks is None:
+            return None
+        spans = self._spans.get(uid)
+        if spans is None:
+            spans = self._spans[uid] = tuple(
+                (start, stop - start) for start, stop in self._marks.spans(title)
+            )
+        return spans or None
 
     def _display(self, row: TalkRow, column: int) -> str:
         if column == DATE:
