@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -9,7 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from desktop_app.core.archive import Archive
 from desktop_app.core.records import TalkFilter
-from desktop_app.ui.main_window import MainWindow
+from desktop_app.ui.main_window import BUSY_DELAY_MS, MainWindow
 from desktop_app.ui.models.talk_table_model import TalkUidRole
 from tests.ui.conftest import open_window
 
@@ -185,3 +187,19 @@ def test_every_control_has_an_accessible_name(window: MainWindow) -> None:
         and not getattr(w, "text", lambda: "")()
     ]
     assert unnamed == []
+
+
+def test_busy_bar_shows_only_for_work_that_lasts(qtbot: QtBot, window: MainWindow) -> None:
+    shown: list[bool] = []
+    window.tasks.busy_changed.connect(lambda _n: shown.append(window.progress.isVisible()))
+    release = threading.Event()
+    with qtbot.waitSignal(window.tasks.busy_changed, timeout=5_000):
+        window.tasks.submit(lambda: time.sleep(0.05))
+    qtbot.waitUntil(lambda: window.tasks.running == 0, timeout=5_000)
+    qtbot.wait(BUSY_DELAY_MS + 100)
+    assert not window.progress.isVisible() and not any(shown)  # a keystroke's search
+
+    window.tasks.submit(lambda: release.wait(10))
+    qtbot.waitUntil(window.progress.isVisible, timeout=BUSY_DELAY_MS + 2_000)
+    release.set()
+    qtbot.waitUntil(lambda: not window.progress.isVisible(), timeout=5_000)
