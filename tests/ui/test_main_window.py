@@ -203,3 +203,14 @@ def test_busy_bar_shows_only_for_work_that_lasts(qtbot: QtBot, window: MainWindo
     qtbot.waitUntil(window.progress.isVisible, timeout=BUSY_DELAY_MS + 2_000)
     release.set()
     qtbot.waitUntil(lambda: not window.progress.isVisible(), timeout=5_000)
+
+
+def test_no_button_is_blank_before_a_talk_is_chosen(window: MainWindow) -> None:
+    from PySide6.QtWidgets import QAbstractButton
+
+    blank = [
+        button.accessibleName() or button.objectName()
+        for button in window.findChildren(QAbstractButton)
+        if button.isVisible() and button.icon().isNull() and not button.text()
+    ]
+    assert blank == []

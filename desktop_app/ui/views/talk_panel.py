@@ -85,8 +85,8 @@ class TalkPanel(QWidget):
         self.star_button = QToolButton()
         self.star_button.setCheckable(True)
         self.star_button.setAccessibleName("Star")
-        self.star_button.setToolTip("Star this talk (S)")
         self.star_button.toggled.connect(self._on_star_toggled)
+        self._update_star_icon()  # shown (disabled) before a talk is chosen too
 
         self.watched_button = QToolButton()
         self.watched_button.setCheckable(True)
