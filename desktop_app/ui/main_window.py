@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import threading
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -56,6 +55,7 @@ from desktop_app.ui.models.talk_table_model import (
     TalkTableModel,
     TalkUidRole,
 )
+from desktop_app.ui.search_index_controller import SearchIndexController
 from desktop_app.ui.tasks import TaskRunner
 from desktop_app.ui.views import talk_html
 from desktop_app.ui.views.filter_sidebar import FilterSidebar
@@ -69,7 +69,6 @@ log = logging.getLogger(__name__)
 
 SEARCH_DELAY_MS = 150
 SEARCH_PAGE = 100  # ranked hits fetched at a time; more when the list is scrolled to its end
-INDEX_INLINE_UPDATES = 50
 COUNTS_DELAY_MS = 250
 BUSY_DELAY_MS = 400  # background work shorter than this (a keystroke's search) shows no bar
 # The Talk menu, and the first part of the talk list's context menu (None: a separator).
@@ -80,7 +79,7 @@ TALK_ACTIONS = (
     None,
     ActionId.TOGGLE_STAR,
     ActionId.TOGGLE_WATCHED,
-)  # larger imports are indexed in the background
+)
 IMPORTABLE_SUFFIXES = {".jsonl", ".ndjson", ".json", ".ics", ".ical", ".ifb"}
 _SORT_BY_COLUMN = {
     DATE: (SortKey.DATE_ASCENDING, SortKey.DATE),
@@ -90,10 +89,6 @@ _SORT_BY_COLUMN = {
     RECORDING: (SortKey.RECORDING, SortKey.RECORDING),
     STAR: (SortKey.STARRED, SortKey.STARRED),
 }
-
-
-class _ClosingError(Exception):
-    """Raised into background index builds when the window closes."""
 
 
 class _MarkCommand(QUndoCommand):
@@ -127,8 +122,6 @@ class MainWindow(QMainWindow):
         first_painted: the window has painted for the first time.
         list_updated: the talk list shows a new result (query or filter).
         counts_updated: the sidebar's counts and the timeline caught up with the list.
-        index_behind: (talks) a large change left the search index behind the database.
-        index_progress: (done, total) talks indexed by a build in the background.
         search_ready: the search index is open.
         import_finished: (report or error) an import ended.
     """
@@ -136,8 +129,6 @@ class MainWindow(QMainWindow):
     first_painted = Signal()
     list_updated = Signal()
     counts_updated = Signal()
-    index_behind = Signal(int)
-    index_progress = Signal(int, int)
     search_ready = Signal()
     import_finished = Signal(object)
 
@@ -154,8 +145,7 @@ class MainWindow(QMainWindow):
         self.config = config or AppConfig()
         self.tasks = TaskRunner(self)
         self.undo_stack = QUndoStack(self)
-        self.search_index: Any = None
-        self._search_error: str | None = None
+        self.search = SearchIndexController(self.tasks, self)
         self._painted = False
         self._request = 0
         self._sort = SortKey.DATE
@@ -163,9 +153,6 @@ class MainWindow(QMainWindow):
         self._current_uid: str | None = None
         self._terms: list[str] = []
         self._import_cancel: Any = None
-        self._index_catching_up = False
-        self._search_requested = False
-        self._closing = threading.Event()
         self._shown_filter = TalkFilter()
         self._display_zone = self._zone_from_config()
 
@@ -202,6 +189,11 @@ class MainWindow(QMainWindow):
                 self._open_search_index, Qt.ConnectionType.SingleShotConnection
             )
         self.refresh_list()
+
+    @property
+    def search_index(self) -> Any:
+        """The open search index (None until it is open)."""
+        return self.search.index
 
     # ------------------------------------------------------------------ building
 
@@ -413,8 +405,10 @@ class MainWindow(QMainWindow):
         self.panel.note_edited.connect(self._on_panel_note_edited)
         self.panel.link_activated.connect(self._on_panel_link_activated)
         self.tasks.busy_changed.connect(self._on_tasks_busy_changed)
-        self.index_behind.connect(lambda _count: self._catch_up_index())
-        self.index_progress.connect(self._on_index_progress)
+        self.search.ready.connect(self._on_search_index_ready)
+        self.search.failed.connect(self.show_error)
+        self.search.status.connect(self._show_index_status)
+        self.search.updated.connect(self._on_search_index_updated)
         a[ActionId.IMPORT].triggered.connect(self.choose_import_files)
         a[ActionId.EXPORT_ARCHIVE].triggered.connect(self.export_archive)
         a[ActionId.EXPORT_SELECTION_ICS].triggered.connect(lambda: self.export_selection("ics"))
@@ -484,93 +478,38 @@ class MainWindow(QMainWindow):
 
     def stop_background_work(self) -> None:
         """Cancel what can be cancelled (imports, index builds), wait for the rest, close."""
-        self._closing.set()  # index builds stop at their next progress report
+        self.search.stop()  # index builds stop at their next progress report
         if self._import_cancel is not None:
             self._import_cancel.set()
         self.tasks.wait_for_done()
-        if self.search_index is not None:
-            self.search_index.close()
-            self.search_index = None
+        self.search.close()
 
     # ------------------------------------------------------------------ search and list
 
+    @Slot()
     def _open_search_index(self) -> None:
-        if self._search_requested:
-            return
-        self._search_requested = True
-        archive = self.archive
+        if not self.search.requested:
+            self.statusBar().showMessage("Opening the search index…", 3000)
+            self.search.open(self.archive)
 
-        def open_index() -> Any:
-            from desktop_app.core.search import SearchIndex
-
-            index = SearchIndex.open(archive, catch_up=False)
-            if not index.ready:
-                index.catch_up(self._index_progress)  # the first build: searches wait for it
-            return index
-
-        self.statusBar().showMessage("Opening the search index…", 3000)
-        self.tasks.submit(
-            open_index, self._on_search_index_opened, self._on_search_index_failed, lane="search"
-        )
-
-    def _on_search_index_opened(self, index: Any) -> None:
-        self.search_index = index
-        index.defer_updates_over = INDEX_INLINE_UPDATES
-        index.on_behind = self.index_behind.emit  # from the importing thread: queued
+    @Slot()
+    def _on_search_index_ready(self) -> None:
         self.statusBar().showMessage("Search index ready", 2000)
         self.search_ready.emit()
         if self.search_field.text().strip():
             self.refresh_list()
         if self._current_uid:
             self._load_page_extras(self._current_uid)
-        if index.behind():
-            self._catch_up_index()
 
     @Slot()
-    def _catch_up_index(self) -> None:
-        """Bring the index up to date in the background; searches use the old one meanwhile."""
-        index = self.search_index
-        if index is None or self._index_catching_up:
-            return
-        self._index_catching_up = True
-        self.index_status.setText("Updating the search index; results may lag behind")
-        self.index_status.show()
+    def _on_search_index_updated(self) -> None:
+        if self.search_field.text().strip():
+            self.refresh_list()
 
-        def done(_result: object) -> None:
-            self._index_catching_up = False
-            self.index_status.hide()
-            if index.behind():
-                self._catch_up_index()
-            elif self.search_field.text().strip():
-                self.refresh_list()
-
-        def failed(error: Exception) -> None:
-            self._index_catching_up = False
-            self.index_status.hide()
-            if not isinstance(error, _ClosingError):
-                self.show_error("The search index could not be updated.", str(error))
-
-        self.tasks.submit(lambda: index.catch_up(self._index_progress), done, failed, lane="io")
-
-    def _index_progress(self, done: int, total: int) -> None:
-        """Called by index builds in a worker: reports progress, and stops them on close."""
-        if self._closing.is_set():
-            raise _ClosingError("the window is closing")
-        self.index_progress.emit(done, total)
-
-    @Slot(int, int)
-    def _on_index_progress(self, done: int, total: int) -> None:
-        if total and done < total:
-            self.index_status.setText(f"Indexing talks for search: {done} of {total}")
-            self.index_status.show()
-        elif not self._index_catching_up:
-            self.index_status.hide()
-
-    def _on_search_index_failed(self, error: Exception) -> None:
-        if isinstance(error, _ClosingError):
-            return
-        self._search_error = str(error)
-        self.show_error("The search index could not be opened; browsing still works.", str(error))
+    @Slot(str)
+    def _show_index_status(self, text: str) -> None:
+        self.index_status.setText(text)
+        self.index_status.setVisible(bool(text))
 
     @Slot()
     def refresh_list(self) -> None:
@@ -587,8 +526,8 @@ class MainWindow(QMainWindow):
             if self._open_search:
                 self._open_search_index()
             self.count_label.setText(
-                "Search is unavailable: " + self._search_error
-                if self._search_error
+                "Search is unavailable: " + self.search.error
+                if self.search.error
                 else "Preparing the search index…"
             )
             return

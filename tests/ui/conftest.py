@@ -31,7 +31,7 @@ def open_window(
         window.show()
     if search:
         qtbot.waitUntil(
-            lambda: window.search_index is not None or window._search_error is not None,
+            lambda: window.search_index is not None or window.search.error is not None,
             timeout=60_000,
         )
     return window

@@ -1,0 +1,137 @@
+"""The search index in the window: opened off the GUI thread, kept caught up, closed."""
+
+from __future__ import annotations
+
+import threading
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, Signal, Slot
+
+from desktop_app.ui.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from desktop_app.core.archive import Archive
+
+INDEX_INLINE_UPDATES = 50  # larger imports are indexed in the background after they commit
+
+
+class IndexClosingError(Exception):
+    """Raised into background index builds when the window closes."""
+
+
+class SearchIndexController(QObject):
+    """Opens the archive's search index in the background and keeps it up to date.
+
+    `index` is None until the index is open. A large import leaves the index behind the
+    database; it then catches up in the background while searches answer from the previous
+    version.
+
+    Signals:
+        ready: the index is open.
+        failed: (message, detail) opening or updating the index failed.
+        status: (text) what the status bar says about the index ("" when nothing).
+        updated: a background update finished; a shown search may be run again.
+        behind: (talks) a large change left the index behind (emitted from a writing thread).
+        progress: (done, total) talks indexed by a build (emitted from its worker).
+    """
+
+    ready = Signal()
+    failed = Signal(str, str)
+    status = Signal(str)
+    updated = Signal()
+    behind = Signal(int)
+    progress = Signal(int, int)
+
+    def __init__(self, tasks: TaskRunner, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._tasks = tasks
+        self.index: Any = None
+        self.error: str | None = None  # why the index could not be opened
+        self._requested = False
+        self._catching_up = False
+        self._closing = threading.Event()
+        self.behind.connect(lambda _talks: self.catch_up())
+        self.progress.connect(self._on_progress)
+
+    @property
+    def requested(self) -> bool:
+        """True once `open` was called."""
+        return self._requested
+
+    def open(self, archive: Archive) -> None:
+        """Open the index in the search lane (once); a first start builds it there."""
+        if self._requested:
+            return
+        self._requested = True
+
+        def open_index() -> Any:
+            from desktop_app.core.search import SearchIndex
+
+            index = SearchIndex.open(archive, catch_up=False)
+            if not index.ready:
+                index.catch_up(self._report_progress)  # the first build: searches wait for it
+            return index
+
+        self._tasks.submit(open_index, self._on_opened, self._on_open_failed, lane="search")
+
+    @Slot()
+    def catch_up(self) -> None:
+        """Bring the index up to date in the background; searches use the old one meanwhile."""
+        index = self.index
+        if index is None or self._catching_up:
+            return
+        self._catching_up = True
+        self.status.emit("Updating the search index; results may lag behind")
+
+        def done(_result: object) -> None:
+            self._catching_up = False
+            self.status.emit("")
+            if index.behind():
+                self.catch_up()
+            else:
+                self.updated.emit()
+
+        def failed(error: Exception) -> None:
+            self._catching_up = False
+            self.status.emit("")
+            if not isinstance(error, IndexClosingError):
+                self.failed.emit("The search index could not be updated.", str(error))
+
+        self._tasks.submit(lambda: index.catch_up(self._report_progress), done, failed, lane="io")
+
+    def stop(self) -> None:
+        """Make index builds in the background stop at their next progress report."""
+        self._closing.set()
+
+    def close(self) -> None:
+        """Close the index (once background work has stopped)."""
+        if self.index is not None:
+            self.index.close()
+            self.index = None
+
+    def _report_progress(self, done: int, total: int) -> None:
+        """Called by index builds in a worker: reports progress, and stops them on close."""
+        if self._closing.is_set():
+            raise IndexClosingError("the window is closing")
+        self.progress.emit(done, total)
+
+    @Slot(int, int)
+    def _on_progress(self, done: int, total: int) -> None:
+        if total and done < total:
+            self.status.emit(f"Indexing talks for search: {done} of {total}")
+        elif not self._catching_up:
+            self.status.emit("")
+
+    def _on_opened(self, index: Any) -> None:
+        self.index = index
+        index.defer_updates_over = INDEX_INLINE_UPDATES
+        index.on_behind = self.behind.emit  # from the importing thread: queued
+        self.ready.emit()
+        if index.behind():
+            self.catch_up()
+
+    def _on_open_failed(self, error: Exception) -> None:
+        if isinstance(error, IndexClosingError):
+            return
+        self.error = str(error)
+        self.failed.emit("The search index could not be opened; browsing still works.", self.error)
