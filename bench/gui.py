@@ -34,7 +34,7 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 from desktop_app.core.archive import Archive  # noqa: E402
 from desktop_app.core.search import SearchIndex  # noqa: E402
 from desktop_app.core.search.synthetic import write_synthetic_archive  # noqa: E402
-from desktop_app.ui.main_window import SEARCH_PAGE  # noqa: E402
+from desktop_app.ui.talk_list_controller import SEARCH_PAGE  # noqa: E402
 
 SCRIPT = Path(sys.executable).with_name("seminar-archive")
 TYPED = "implicit regularization"

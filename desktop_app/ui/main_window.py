@@ -47,7 +47,6 @@ from desktop_app.ui.delegates.highlight_delegate import HighlightDelegate
 from desktop_app.ui.models.talk_table_model import (
     DATE,
     RECORDING,
-    ROW_BATCH,
     SERIES,
     SPEAKERS,
     STAR,
@@ -56,6 +55,7 @@ from desktop_app.ui.models.talk_table_model import (
     TalkUidRole,
 )
 from desktop_app.ui.search_index_controller import SearchIndexController
+from desktop_app.ui.talk_list_controller import TalkListController
 from desktop_app.ui.tasks import TaskRunner
 from desktop_app.ui.views import talk_html
 from desktop_app.ui.views.filter_sidebar import FilterSidebar
@@ -67,9 +67,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-SEARCH_DELAY_MS = 150
-SEARCH_PAGE = 100  # ranked hits fetched at a time; more when the list is scrolled to its end
-COUNTS_DELAY_MS = 250
 BUSY_DELAY_MS = 400  # background work shorter than this (a keystroke's search) shows no bar
 # The Talk menu, and the first part of the talk list's context menu (None: a separator).
 TALK_ACTIONS = (
@@ -81,14 +78,6 @@ TALK_ACTIONS = (
     ActionId.TOGGLE_WATCHED,
 )
 IMPORTABLE_SUFFIXES = {".jsonl", ".ndjson", ".json", ".ics", ".ical", ".ifb"}
-_SORT_BY_COLUMN = {
-    DATE: (SortKey.DATE_ASCENDING, SortKey.DATE),
-    TITLE: (SortKey.TITLE, SortKey.TITLE),
-    SPEAKERS: (SortKey.SPEAKER, SortKey.SPEAKER),
-    SERIES: (SortKey.SERIES, SortKey.SERIES),
-    RECORDING: (SortKey.RECORDING, SortKey.RECORDING),
-    STAR: (SortKey.STARRED, SortKey.STARRED),
-}
 
 
 class _MarkCommand(QUndoCommand):
@@ -147,11 +136,7 @@ class MainWindow(QMainWindow):
         self.undo_stack = QUndoStack(self)
         self.search = SearchIndexController(self.tasks, self)
         self._painted = False
-        self._request = 0
-        self._sort = SortKey.DATE
-        self._search_sort = "relevance"
-        self._current_uid: str | None = None
-        self._terms: list[str] = []
+        self.current_uid: str | None = None  # the talk whose page is shown
         self._import_cancel: Any = None
         self._shown_filter = TalkFilter()
         self._display_zone = self._zone_from_config()
@@ -365,22 +350,13 @@ class MainWindow(QMainWindow):
 
     def _connect(self) -> None:
         a = self.actions_by_id
-        self._search_timer = QTimer(self)
-        self._search_timer.setSingleShot(True)
-        self._search_timer.setInterval(SEARCH_DELAY_MS)
-        self._search_timer.timeout.connect(self.refresh_list)
-        self._pending_counts: tuple[int, TalkFilter, TalkFilter] | None = None
-        self._search_state: tuple[int, str, TalkFilter, str, Any] | None = None
-        self._fetching_more = False
-        self.table.verticalScrollBar().valueChanged.connect(self._on_table_scrolled)
-        self._counts_timer = QTimer(self)
-        self._counts_timer.setSingleShot(True)
-        self._counts_timer.timeout.connect(self._count_facets)
+        self.talk_list = TalkListController(self)
+        self.talk_list.list_updated.connect(self.list_updated)
+        self.talk_list.counts_updated.connect(self.counts_updated)
         self._busy_timer = QTimer(self)
         self._busy_timer.setSingleShot(True)
         self._busy_timer.setInterval(BUSY_DELAY_MS)
         self._busy_timer.timeout.connect(self._show_busy)
-        self.search_field.textChanged.connect(lambda _text: self._search_timer.start())
         self.search_field.returnPressed.connect(self._on_search_return_pressed)
         self.suggestion.linkActivated.connect(self.search_field.setText)
         self.sidebar.filter_changed.connect(self._on_sidebar_filter_changed)
@@ -394,7 +370,6 @@ class MainWindow(QMainWindow):
                 replace(self.sidebar.current_filter(), month=month or None)
             )
         )
-        self.model.sort_requested.connect(self._on_model_sort_requested)
         self.table.selectionModel().selectionChanged.connect(self._on_table_selection_changed)
         self.table.doubleClicked.connect(lambda _index: self.open_recording())
         self.table.customContextMenuRequested.connect(self._on_table_context_menu)
@@ -453,14 +428,14 @@ class MainWindow(QMainWindow):
             self.table.horizontalHeader().restoreState(header)
         sort = settings.value("main_window/sort")
         if sort in {key.value for key in SortKey}:
-            self._sort = SortKey(sort)
+            self.talk_list.sort = SortKey(sort)
 
     def _save_view_state(self) -> None:
         settings = QSettings()
         settings.setValue("main_window/geometry", self.saveGeometry())
         settings.setValue("main_window/splitter", self.splitter.saveState())
         settings.setValue("main_window/header", self.table.horizontalHeader().saveState())
-        settings.setValue("main_window/sort", self._sort.value)
+        settings.setValue("main_window/sort", self.talk_list.sort.value)
 
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
@@ -486,6 +461,11 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ search and list
 
+    def request_search_index(self) -> None:
+        """Open the search index unless the window was made without search."""
+        if self._open_search:
+            self._open_search_index()
+
     @Slot()
     def _open_search_index(self) -> None:
         if not self.search.requested:
@@ -498,8 +478,8 @@ class MainWindow(QMainWindow):
         self.search_ready.emit()
         if self.search_field.text().strip():
             self.refresh_list()
-        if self._current_uid:
-            self._load_page_extras(self._current_uid)
+        if self.current_uid:
+            self._load_page_extras(self.current_uid)
 
     @Slot()
     def _on_search_index_updated(self) -> None:
@@ -513,118 +493,8 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def refresh_list(self) -> None:
-        """Re-run the current query or filter in the background; stale answers are dropped."""
-        if self.archive is None:
-            return
-        self._request += 1
-        request = self._request
-        query = self.search_field.text().strip()
-        talk_filter = self.sidebar.current_filter()
-        archive = self.archive
-        self._terms = talk_html.highlight_terms(query)
-        if query and self.search_index is None:
-            if self._open_search:
-                self._open_search_index()
-            self.count_label.setText(
-                "Search is unavailable: " + self.search.error
-                if self.search.error
-                else "Preparing the search index…"
-            )
-            return
-        index = self.search_index
-        sort = self._sort
-        search_sort = self._search_sort
-        # Rows the view shows at once; they are read with the list, in the worker.
-        shown = self.table.viewport().height() // max(
-            1, self.table.verticalHeader().defaultSectionSize()
-        )
-        prefetch = min(ROW_BATCH, max(shown, 30) + 2)
-        known = self.model.known_uids()
-
-        def run() -> tuple[Any, list[str], list[TalkRow]]:
-            if query:
-                result = index.search(
-                    query,
-                    limit=SEARCH_PAGE,
-                    sort=search_sort,
-                    facets=False,
-                    as_you_type=True,
-                    talk_filter=talk_filter,
-                    highlight=(),  # the list marks the titles it shows with result.marks
-                )
-                uids = [hit.uid for hit in result.hits]
-            else:
-                result, uids = None, archive.list_uids(talk_filter, sort)
-            # The first screenful of rows is read here, not by the view on the GUI thread
-            # (those the list already holds from earlier keystrokes are not read again).
-            missing = [uid for uid in uids[:prefetch] if uid not in known]
-            return result, uids, archive.rows_for(missing)
-
-        def done(outcome: tuple[Any, list[str], list[TalkRow]]) -> None:
-            if request != self._request:
-                return
-            self._show_list(*outcome, query=query, talk_filter=talk_filter)
-            self._search_state = (request, query, talk_filter, search_sort, outcome[0])
-            # The counts follow once typing pauses, so that keystrokes show their hits first.
-            counted = replace(talk_filter, uids=tuple(outcome[1])) if query else talk_filter
-            self._pending_counts = (request, counted, talk_filter)
-            self._counts_timer.start(COUNTS_DELAY_MS if query else 0)
-
-        self.tasks.submit(run, done, self._on_list_failed, lane="search" if query else "io")
-
-    @Slot(int)
-    def _on_table_scrolled(self, value: int) -> None:
-        """At the end of a search's hits, fetch the next page of them."""
-        if value < self.table.verticalScrollBar().maximum() or self.model.canFetchMore():
-            return
-        state = self._search_state
-        if state is None or state[0] != self._request or self._fetching_more:
-            return
-        request, query, talk_filter, search_sort, result = state
-        if result is None or self.model.total() >= result.total:
-            return
-        index, offset = self.search_index, self.model.total()
-        self._fetching_more = True
-
-        def run() -> Any:
-            return index.search(
-                query,
-                limit=SEARCH_PAGE,
-                offset=offset,
-                sort=search_sort,
-                as_you_type=True,
-                talk_filter=talk_filter,
-                highlight=(),
-            )
-
-        def done(more: Any) -> None:
-            self._fetching_more = False
-            if request == self._request:
-                self.model.append_uids([hit.uid for hit in more.hits])
-
-        def failed(error: Exception) -> None:
-            self._fetching_more = False
-            self._on_list_failed(error)
-
-        self.tasks.submit(run, done, failed, lane="search")
-
-    @Slot()
-    def _count_facets(self) -> None:
-        if self._pending_counts is None:
-            return
-        request, counted, talk_filter = self._pending_counts
-        archive = self.archive
-        self.tasks.submit(
-            lambda: archive.facet_counts(counted),
-            lambda counts: self._show_counts(request, counts, talk_filter),
-            self._on_list_failed,
-        )
-
-    def _show_counts(self, request: int, counts: FacetCounts, talk_filter: TalkFilter) -> None:
-        if request == self._request:
-            self.sidebar.show_counts(counts)
-            self.timeline.set_counts(counts.year, talk_filter.year, counts.month, talk_filter.month)
-            self.counts_updated.emit()
+        """Re-run the current query or filter in the background (stale answers are dropped)."""
+        self.talk_list.refresh()
 
     @Slot(object)
     def _on_sidebar_filter_changed(self, talk_filter: TalkFilter) -> None:
@@ -636,72 +506,8 @@ class MainWindow(QMainWindow):
         elif talk_filter.series and talk_filter.series != previous.series:
             self.show_series(talk_filter.series)
 
-    def _on_list_failed(self, error: Exception) -> None:
-        self.show_error("The talk list could not be read.", str(error))
-
-    def _show_list(
-        self,
-        result: Any,
-        uids: list[str],
-        rows: list[TalkRow],
-        *,
-        query: str,
-        talk_filter: TalkFilter,
-    ) -> None:
-        keep = self._current_uid
-        self.model.set_uids(uids, rows, getattr(result, "marks", None))
-        suggestion = getattr(result, "suggestion", None) if result is not None else None
-        if suggestion:
-            self.suggestion.setText(
-                f'Did you mean <a href="{_attr(suggestion)}">{_text(suggestion)}</a>?'
-            )
-            self.suggestion.show()
-        else:
-            self.suggestion.hide()
-        message = getattr(result, "message", None) if result is not None else None
-        if not uids:
-            hint = (
-                "Try fewer words, a prefix such as optim*, or lift a filter."
-                if query
-                else "Lift a filter to see more talks."
-            )
-            self.empty_label.setText(f"<b>No talks match.</b><br>{_text(hint)}")
-            self.empty_label.resize(self.table.viewport().size())
-            self.empty_label.show()
-        else:
-            self.empty_label.hide()
-        total = getattr(result, "total", len(uids)) if result is not None else len(uids)
-        if not query:
-            shown = f"{len(uids)} talks"
-        elif total > len(uids):
-            shown = f"{total} talks match “{query}”, best first"
-        else:
-            shown = f"{total} talks match “{query}”"
-        filters = _describe_filter(talk_filter)
-        self.count_label.setText(" · ".join(p for p in (shown, filters, message or "") if p))
-        if keep:
-            row = self.model.row_of(keep)
-            if row >= 0:
-                self.table.selectRow(row)
-        self.list_updated.emit()
-
-    @Slot(int, Qt.SortOrder)
-    def _on_model_sort_requested(self, column: int, order: Qt.SortOrder) -> None:
-        if column not in _SORT_BY_COLUMN:
-            return
-        ascending, descending = _SORT_BY_COLUMN[column]
-        self._sort = ascending if order == Qt.SortOrder.AscendingOrder else descending
-        if column == DATE:
-            self._search_sort = "date" if order == Qt.SortOrder.AscendingOrder else "-date"
-        elif column == TITLE:
-            self._search_sort = "title"
-        else:
-            self._search_sort = "relevance"
-        self.refresh_list()
-
     def _on_search_return_pressed(self) -> None:
-        self._search_timer.stop()
-        self.refresh_list()
+        self.talk_list.refresh_now()
         self.table.setFocus()
         if self.model.rowCount() and not self.table.selectionModel().hasSelection():
             self.table.selectRow(0)
@@ -766,11 +572,11 @@ class MainWindow(QMainWindow):
         except ArchiveError as error:
             self.panel.show_message(error.message)
             return
-        changed = uid != self._current_uid
-        self._current_uid = uid
+        changed = uid != self.current_uid
+        self.current_uid = uid
         page = talk_html.talk_page_html(
             detail,
-            terms=self._terms,
+            terms=self.talk_list.terms,
             zone=self._display_zone,
             key_terms=extras[0],
             related=extras[1],
@@ -796,7 +602,7 @@ class MainWindow(QMainWindow):
             return terms, related
 
         def done(extras: tuple[list[tuple[str, float]], list[TalkRow]]) -> None:
-            if uid == self._current_uid and self.panel.detail is not None:
+            if uid == self.current_uid and self.panel.detail is not None:
                 self.show_talk(uid, extras)
 
         self.tasks.submit(
@@ -839,7 +645,7 @@ class MainWindow(QMainWindow):
         ]
         bios = [t.bio for t in self.archive.iter_talks(r.uid for r in talks)]
         bio = next((b for b in bios if b), None)
-        self._current_uid = None
+        self.current_uid = None
         self.panel.show_page(talk_html.speaker_page_html(name, talks, bio, self._display_zone))
 
     def show_series(self, slug: str) -> None:
@@ -849,7 +655,7 @@ class MainWindow(QMainWindow):
         except ArchiveError as error:
             self.show_error(error.message)
             return
-        self._current_uid = None
+        self.current_uid = None
         self.panel.show_page(talk_html.series_page_html(summary))
 
     # ------------------------------------------------------------------ marks
@@ -865,7 +671,7 @@ class MainWindow(QMainWindow):
 
     def set_marks(self, field: str, value: bool, uids: list[str] | None = None) -> None:
         """Set a mark on talks (the selection by default), undoably."""
-        uids = uids or ([self._current_uid] if self._current_uid else [])
+        uids = uids or ([self.current_uid] if self.current_uid else [])
         if not uids:
             return
         before = {r.uid: getattr(r, field) for r in self.archive.rows_for(uids)}
@@ -876,8 +682,8 @@ class MainWindow(QMainWindow):
         for uid, value in values.items():
             self.archive.set_user_state(uid, **{field: value})
         self.model.refresh(values)
-        if self._current_uid in values:
-            self.show_talk(self._current_uid)
+        if self.current_uid in values:
+            self.show_talk(self.current_uid)
         self.tasks.submit(
             lambda: self.archive.facet_counts(self.sidebar.current_filter()), self._refresh_counts
         )
@@ -907,7 +713,7 @@ class MainWindow(QMainWindow):
     @Slot()
     def open_recording(self) -> None:
         """Open the current talk's recording and mark it watched (undo with Ctrl+Z)."""
-        uid = self._current_uid or (self.selected_uids() or [None])[0]
+        uid = self.current_uid or (self.selected_uids() or [None])[0]
         if uid is None:
             return
         detail = self.archive.get_talk(uid)
@@ -923,9 +729,9 @@ class MainWindow(QMainWindow):
 
     def copy_link(self) -> None:
         """Copy the recording link, else the first link, else the talk's uid."""
-        if not self._current_uid:
+        if not self.current_uid:
             return
-        talk = self.archive.get_talk(self._current_uid).talk
+        talk = self.archive.get_talk(self.current_uid).talk
         text = talk.recording_url or (talk.links[0].url if talk.links else talk.uid)
         QGuiApplication.clipboard().setText(text)
         self.statusBar().showMessage(f"Copied {text}", 3000)
@@ -937,10 +743,10 @@ class MainWindow(QMainWindow):
         """Put the current talk into a calendar (the menu of the talk page)."""
         from desktop_app.ui import calendar_actions
 
-        if self._current_uid is None:
+        if self.current_uid is None:
             return
         self._remember_calendar_target(target)
-        calendar_actions.add_to_calendar(self, self._current_uid, target)
+        calendar_actions.add_to_calendar(self, self.current_uid, target)
 
     def _remember_calendar_target(self, target: str) -> None:
         if target != self.config.last_calendar_target and target != "file":
@@ -1020,8 +826,8 @@ class MainWindow(QMainWindow):
             from desktop_app.ui.application import apply_theme
 
             apply_theme(self.config.theme)
-            if self._current_uid:
-                self.show_talk(self._current_uid)
+            if self.current_uid:
+                self.show_talk(self.current_uid)
 
     def show_about(self) -> None:
         """Version and data folder."""
@@ -1091,30 +897,6 @@ def _importable_paths(urls: list[QUrl]) -> list[Path]:
         for u in urls
         if u.isLocalFile() and Path(u.toLocalFile()).suffix.lower() in IMPORTABLE_SUFFIXES
     ]
-
-
-def _describe_filter(f: TalkFilter) -> str:
-    parts = []
-    for field, label in (
-        ("series", "series"),
-        ("year", "year"),
-        ("month", "month"),
-        ("speaker", "speaker"),
-        ("tag", "tag"),
-    ):
-        value = getattr(f, field)
-        if value is not None:
-            parts.append(f"{label}: {value}")
-    for field, on, off in (
-        ("starred", "starred", "not starred"),
-        ("watched", "watched", "not watched"),
-        ("has_recording", "with recording", "without recording"),
-        ("upcoming", "upcoming", "past"),
-    ):
-        value = getattr(f, field)
-        if value is not None:
-            parts.append(on if value else off)
-    return ", ".join(parts)
 
 
 def _text(value: str) -> str:
