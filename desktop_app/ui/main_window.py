@@ -10,14 +10,11 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QItemSelection, QSettings, Qt, QTimer, QUrl, Signal, Slot
 from PySide6.QtGui import (
     QCloseEvent,
-    QDesktopServices,
     QDragEnterEvent,
     QDropEvent,
-    QGuiApplication,
     QKeySequence,
     QPaintEvent,
     QShortcut,
-    QUndoCommand,
     QUndoStack,
 )
 from PySide6.QtWidgets import (
@@ -38,10 +35,10 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.errors import ArchiveError
-from desktop_app.core.records import FacetCounts, SortKey, TalkFilter, TalkRow
+from desktop_app.core.records import SortKey, TalkFilter, TalkRow
 from desktop_app.core.settings import AppConfig, save_app_config
 from desktop_app.core.timeutil import zone as zone_named
-from desktop_app.core.urls import check_url
+from desktop_app.ui import talk_actions
 from desktop_app.ui.actions import ActionId, create_actions
 from desktop_app.ui.delegates.highlight_delegate import HighlightDelegate
 from desktop_app.ui.models.talk_table_model import (
@@ -78,30 +75,6 @@ TALK_ACTIONS = (
     ActionId.TOGGLE_WATCHED,
 )
 IMPORTABLE_SUFFIXES = {".jsonl", ".ndjson", ".json", ".ics", ".ical", ".ifb"}
-
-
-class _MarkCommand(QUndoCommand):
-    """An undoable change of a mark (star or watched) on some talks."""
-
-    def __init__(
-        self, window: MainWindow, uids: list[str], field: str, value: bool, before: dict[str, bool]
-    ) -> None:
-        super().__init__(
-            f"{'Mark' if value else 'Unmark'} {field} ({len(uids)} talk{'s' * (len(uids) != 1)})"
-        )
-        self._window, self._uids, self._field, self._value, self._before = (
-            window,
-            uids,
-            field,
-            value,
-            before,
-        )
-
-    def redo(self) -> None:
-        self._window.apply_marks({uid: self._value for uid in self._uids}, self._field)
-
-    def undo(self) -> None:
-        self._window.apply_marks(self._before, self._field)
 
 
 class MainWindow(QMainWindow):
@@ -385,7 +358,7 @@ class MainWindow(QMainWindow):
         self.search.status.connect(self._show_index_status)
         self.search.updated.connect(self._on_search_index_updated)
         a[ActionId.IMPORT].triggered.connect(self.choose_import_files)
-        a[ActionId.EXPORT_ARCHIVE].triggered.connect(self.export_archive)
+        a[ActionId.EXPORT_ARCHIVE].triggered.connect(lambda: talk_actions.export_archive(self))
         a[ActionId.EXPORT_SELECTION_ICS].triggered.connect(lambda: self.export_selection("ics"))
         a[ActionId.EXPORT_SELECTION_JSONL].triggered.connect(lambda: self.export_selection("jsonl"))
         a[ActionId.PREFERENCES].triggered.connect(self.show_preferences)
@@ -398,9 +371,11 @@ class MainWindow(QMainWindow):
         a[ActionId.ADD_TO_CALENDAR].triggered.connect(
             lambda: self.add_to_calendar(self.panel.last_calendar_target)
         )
-        a[ActionId.COPY_LINK].triggered.connect(self.copy_link)
-        a[ActionId.TOGGLE_STAR].triggered.connect(lambda: self.toggle_mark("starred"))
-        a[ActionId.TOGGLE_WATCHED].triggered.connect(lambda: self.toggle_mark("watched"))
+        a[ActionId.COPY_LINK].triggered.connect(lambda: talk_actions.copy_link(self))
+        a[ActionId.TOGGLE_STAR].triggered.connect(lambda: talk_actions.toggle_mark(self, "starred"))
+        a[ActionId.TOGGLE_WATCHED].triggered.connect(
+            lambda: talk_actions.toggle_mark(self, "watched")
+        )
         a[ActionId.ABOUT].triggered.connect(self.show_about)
 
     # ------------------------------------------------------------------ state
@@ -658,85 +633,20 @@ class MainWindow(QMainWindow):
         self.current_uid = None
         self.panel.show_page(talk_html.series_page_html(summary))
 
-    # ------------------------------------------------------------------ marks
-
-    def toggle_mark(self, field: str) -> None:
-        """Flip star or watched on the selected talks (all on, unless all were on)."""
-        uids = self.selected_uids()
-        if not uids:
-            return
-        rows = self.archive.rows_for(uids)
-        all_on = all(getattr(r, field) for r in rows)
-        self.set_marks(field, not all_on, uids)
-
-    def set_marks(self, field: str, value: bool, uids: list[str] | None = None) -> None:
-        """Set a mark on talks (the selection by default), undoably."""
-        uids = uids or ([self.current_uid] if self.current_uid else [])
-        if not uids:
-            return
-        before = {r.uid: getattr(r, field) for r in self.archive.rows_for(uids)}
-        self.undo_stack.push(_MarkCommand(self, uids, field, value, before))
-
-    def apply_marks(self, values: dict[str, bool], field: str) -> None:
-        """Write marks now (called by the undo stack)."""
-        for uid, value in values.items():
-            self.archive.set_user_state(uid, **{field: value})
-        self.model.refresh(values)
-        if self.current_uid in values:
-            self.show_talk(self.current_uid)
-        self.tasks.submit(
-            lambda: self.archive.facet_counts(self.sidebar.current_filter()), self._refresh_counts
-        )
-
-    def _refresh_counts(self, counts: FacetCounts) -> None:
-        if not self.search_field.text().strip():
-            self.sidebar.show_counts(counts)
-
-    # ------------------------------------------------------------------ opening links
+    # ------------------------------------------------------------------ talk actions
 
     def open_url(self, url: str) -> bool:
         """Open a link by the URL policy; refused links are explained."""
-        decision = check_url(url, self.config.recording_folders)
-        if not decision.allowed:
-            self.show_error("This link was not opened.", decision.reason)
-            return False
-        target = (
-            QUrl.fromLocalFile(str(decision.path))
-            if decision.kind == "file" and decision.path
-            else QUrl(url)
-        )
-        if not QDesktopServices.openUrl(target):
-            self.show_error("No application could open this link.", url)
-            return False
-        return True
+        return talk_actions.open_url(self, url)
 
     @Slot()
     def open_recording(self) -> None:
         """Open the current talk's recording and mark it watched (undo with Ctrl+Z)."""
-        uid = self.current_uid or (self.selected_uids() or [None])[0]
-        if uid is None:
-            return
-        detail = self.archive.get_talk(uid)
-        url = detail.talk.recording_url
-        if not url:
-            self.statusBar().showMessage("No recording of this talk is known.", 4000)
-            return
-        if self.open_url(url) and not detail.user.watched:
-            self.set_marks("watched", True, [uid])
-            self.statusBar().showMessage(
-                "Opened the recording and marked the talk watched (Ctrl+Z to undo)", 6000
-            )
+        talk_actions.open_recording(self)
 
-    def copy_link(self) -> None:
-        """Copy the recording link, else the first link, else the talk's uid."""
-        if not self.current_uid:
-            return
-        talk = self.archive.get_talk(self.current_uid).talk
-        text = talk.recording_url or (talk.links[0].url if talk.links else talk.uid)
-        QGuiApplication.clipboard().setText(text)
-        self.statusBar().showMessage(f"Copied {text}", 3000)
-
-    # ------------------------------------------------------------------ calendar
+    def set_marks(self, field: str, value: bool, uids: list[str] | None = None) -> None:
+        """Set a mark on talks (the current talk by default), undoably."""
+        talk_actions.set_marks(self, field, value, uids)
 
     @Slot(str)
     def add_to_calendar(self, target: str) -> None:
@@ -761,27 +671,6 @@ class MainWindow(QMainWindow):
         from desktop_app.ui import calendar_actions
 
         calendar_actions.export_selection(self, self.selected_uids(), kind)
-
-    def export_archive(self) -> None:
-        """Write the whole archive in the exchange format."""
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Export archive", "seminar-archive.jsonl", "JSON Lines (*.jsonl)"
-        )
-        if not path:
-            return
-
-        def run() -> int:
-            temporary = Path(path + ".part")
-            with temporary.open("w", encoding="utf-8", newline="\n") as stream:
-                count = self.archive.export_jsonl(stream)
-            temporary.replace(path)
-            return count
-
-        self.tasks.submit(
-            run,
-            lambda n: self.statusBar().showMessage(f"{n} talks written to {path}", 6000),
-            lambda error: self.show_error("The archive could not be exported.", str(error)),
-        )
 
     # ------------------------------------------------------------------ import
 

@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QMimeData, QObject, QPointF, Qt, QUrl, Slot
-from PySide6.QtGui import QDesktopServices, QDropEvent
+from PySide6.QtCore import (
+    QItemSelection,
+    QItemSelectionModel,
+    QMimeData,
+    QObject,
+    QPointF,
+    Qt,
+    QUrl,
+    Slot,
+)
+from PySide6.QtGui import QDesktopServices, QDropEvent, QGuiApplication
 from pytestqt.qtbot import QtBot
 
+from desktop_app.ui.actions import ActionId
 from desktop_app.ui.main_window import MainWindow
 from desktop_app.ui.models.talk_table_model import HighlightRole, TalkUidRole
 from tests.helpers.files import talk_record, write_jsonl
@@ -174,3 +185,46 @@ def test_cancel_in_the_status_bar_rolls_the_import_back(
     assert refused == ["big.jsonl: cancelled, nothing imported from it"]
     assert window.archive.count_talks() == before
     assert not window.cancel_import.isVisible()
+
+
+def test_copy_link_puts_the_recording_on_the_clipboard(window: MainWindow) -> None:
+    select(window, ZHANG)
+    window.actions_by_id[ActionId.COPY_LINK].trigger()
+    recording = window.archive.get_talk(ZHANG).talk.recording_url
+    assert QGuiApplication.clipboard().text() == recording
+
+
+def test_star_key_marks_every_selected_talk_and_undo_unmarks_them(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    uids = window.model.uids()[:3]
+    window.table.selectRow(0)
+    window.table.selectionModel().select(
+        QItemSelection(window.model.index(1, 0), window.model.index(2, 0)),
+        QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows,
+    )
+    assert window.selected_uids() == uids
+    star = window.actions_by_id[ActionId.TOGGLE_STAR]
+    star.trigger()
+    assert all(row.starred for row in window.archive.rows_for(uids))
+    star.trigger()  # all were starred: the second press unstars them
+    assert not any(row.starred for row in window.archive.rows_for(uids))
+    window.undo_action.trigger()
+    assert all(row.starred for row in window.archive.rows_for(uids))
+
+
+def test_export_archive_writes_every_talk(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "exported.jsonl"
+    # The save dialog needs a person; the path it would return is given here.
+    monkeypatch.setattr(
+        "desktop_app.ui.talk_actions.QFileDialog.getSaveFileName",
+        lambda *_args: (str(target), "JSON Lines (*.jsonl)"),
+    )
+    window.actions_by_id[ActionId.EXPORT_ARCHIVE].trigger()
+    qtbot.waitUntil(lambda: "written to" in window.statusBar().currentMessage(), timeout=10_000)
+    records = [json.loads(line) for line in target.read_text(encoding="utf-8").splitlines()]
+    talks = [record["uid"] for record in records if record.get("kind") == "talk"]
+    assert sorted(talks) == sorted(window.archive.list_uids())
+    assert not target.with_name("exported.jsonl.part").exists()
