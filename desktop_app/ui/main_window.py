@@ -7,7 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QItemSelection, QSettings, Qt, QTimer, QUrl, Signal, Slot
+from PySide6.QtCore import QSettings, Qt, QTimer, QUrl, Signal, Slot
 from PySide6.QtGui import (
     QCloseEvent,
     QDragEnterEvent,
@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.errors import ArchiveError
-from desktop_app.core.records import SortKey, TalkFilter, TalkRow
+from desktop_app.core.records import SortKey, TalkFilter
 from desktop_app.core.settings import AppConfig, save_app_config
 from desktop_app.core.timeutil import zone as zone_named
 from desktop_app.ui import talk_actions
@@ -53,8 +53,8 @@ from desktop_app.ui.models.talk_table_model import (
 )
 from desktop_app.ui.search_index_controller import SearchIndexController
 from desktop_app.ui.talk_list_controller import TalkListController
+from desktop_app.ui.talk_page_controller import TalkPageController
 from desktop_app.ui.tasks import TaskRunner
-from desktop_app.ui.views import talk_html
 from desktop_app.ui.views.filter_sidebar import FilterSidebar
 from desktop_app.ui.views.talk_panel import TalkPanel
 from desktop_app.ui.views.timeline import TimelineWidget
@@ -109,10 +109,9 @@ class MainWindow(QMainWindow):
         self.undo_stack = QUndoStack(self)
         self.search = SearchIndexController(self.tasks, self)
         self._painted = False
-        self.current_uid: str | None = None  # the talk whose page is shown
         self._import_cancel: Any = None
         self._shown_filter = TalkFilter()
-        self._display_zone = self._zone_from_config()
+        self.display_zone = self._zone_from_config()
 
         self.setWindowTitle("Seminar Archive")
         self.setAcceptDrops(True)
@@ -149,6 +148,11 @@ class MainWindow(QMainWindow):
         self.refresh_list()
 
     @property
+    def current_uid(self) -> str | None:
+        """The talk whose page is shown (None: no talk, or a speaker or series page)."""
+        return self.pages.current_uid
+
+    @property
     def search_index(self) -> Any:
         """The open search index (None until it is open)."""
         return self.search.index
@@ -181,7 +185,7 @@ class MainWindow(QMainWindow):
         self.timeline = TimelineWidget()
 
         self.model = TalkTableModel(None, self)
-        self.model.set_display_zone(self._display_zone)
+        self.model.set_display_zone(self.display_zone)
         self.table = QTableView()
         self.table.setAccessibleName("Talks")
         self.table.setToolTip("")
@@ -343,15 +347,13 @@ class MainWindow(QMainWindow):
                 replace(self.sidebar.current_filter(), month=month or None)
             )
         )
-        self.table.selectionModel().selectionChanged.connect(self._on_table_selection_changed)
+        self.pages = TalkPageController(self)
         self.table.doubleClicked.connect(lambda _index: self.open_recording())
         self.table.customContextMenuRequested.connect(self._on_table_context_menu)
         self.panel.open_recording_requested.connect(self.open_recording)
         self.panel.calendar_requested.connect(self.add_to_calendar)
         self.panel.starred_changed.connect(lambda on: self.set_marks("starred", on))
         self.panel.watched_changed.connect(lambda on: self.set_marks("watched", on))
-        self.panel.note_edited.connect(self._on_panel_note_edited)
-        self.panel.link_activated.connect(self._on_panel_link_activated)
         self.tasks.busy_changed.connect(self._on_tasks_busy_changed)
         self.search.ready.connect(self._on_search_index_ready)
         self.search.failed.connect(self.show_error)
@@ -454,7 +456,7 @@ class MainWindow(QMainWindow):
         if self.search_field.text().strip():
             self.refresh_list()
         if self.current_uid:
-            self._load_page_extras(self.current_uid)
+            self.pages.load_page_extras(self.current_uid)
 
     @Slot()
     def _on_search_index_updated(self) -> None:
@@ -477,9 +479,9 @@ class MainWindow(QMainWindow):
         previous, self._shown_filter = self._shown_filter, talk_filter
         self.refresh_list()
         if talk_filter.speaker and talk_filter.speaker != previous.speaker:
-            self.show_speaker(talk_filter.speaker)
+            self.pages.show_speaker(talk_filter.speaker)
         elif talk_filter.series and talk_filter.series != previous.series:
-            self.show_series(talk_filter.series)
+            self.pages.show_series(talk_filter.series)
 
     def _on_search_return_pressed(self) -> None:
         self.talk_list.refresh_now()
@@ -520,118 +522,6 @@ class MainWindow(QMainWindow):
         """The uids of the selected rows, in list order."""
         rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
         return [self.model.data(self.model.index(row, 0), TalkUidRole) for row in rows]
-
-    @Slot(QItemSelection, QItemSelection)
-    def _on_table_selection_changed(
-        self, _selected: QItemSelection, _deselected: QItemSelection
-    ) -> None:
-        current = self.table.selectionModel().currentIndex()
-        uids = self.selected_uids()
-        uid = (
-            self.model.data(current, TalkUidRole)
-            if current.isValid() and current.row() >= 0
-            else None
-        )
-        if uid not in uids:
-            uid = uids[0] if uids else None
-        if uid is None:
-            return
-        self.show_talk(uid)
-
-    def show_talk(
-        self, uid: str, extras: tuple[list[tuple[str, float]], list[TalkRow]] = ([], [])
-    ) -> None:
-        """Show a talk's page (key terms and related talks follow from the index)."""
-        try:
-            detail = self.archive.get_talk(uid)
-        except ArchiveError as error:
-            self.panel.show_message(error.message)
-            return
-        changed = uid != self.current_uid
-        self.current_uid = uid
-        page = talk_html.talk_page_html(
-            detail,
-            terms=self.talk_list.terms,
-            zone=self._display_zone,
-            key_terms=extras[0],
-            related=extras[1],
-        )
-        self.panel.show_talk(detail, page)
-        if changed:
-            self.archive_state_later(uid)
-            self._load_page_extras(uid)
-
-    def archive_state_later(self, uid: str) -> None:
-        """Record that the talk was opened (in the write lane)."""
-        self.tasks.submit(lambda: self.archive.set_user_state(uid, opened=True), lane="write")
-
-    def _load_page_extras(self, uid: str) -> None:
-        index = self.search_index
-        if index is None:
-            return
-        archive = self.archive
-
-        def run() -> tuple[list[tuple[str, float]], list[TalkRow]]:
-            terms = index.key_terms(uid, limit=10)
-            related = archive.rows_for([u for u, _score in index.related(uid, limit=5)])
-            return terms, related
-
-        def done(extras: tuple[list[tuple[str, float]], list[TalkRow]]) -> None:
-            if uid == self.current_uid and self.panel.detail is not None:
-                self.show_talk(uid, extras)
-
-        self.tasks.submit(
-            run, done, lambda error: log.warning("related talks: %s", error), lane="search"
-        )
-
-    @Slot(str, str)
-    def _on_panel_note_edited(self, uid: str, text: str) -> None:
-        self.tasks.submit(
-            lambda: self.archive.set_user_state(uid, note=text),
-            lambda _r: self.statusBar().showMessage("Note saved", 1500),
-            lambda error: self.show_error("The note could not be saved.", str(error)),
-            lane="write",
-        )
-
-    @Slot(QUrl)
-    def _on_panel_link_activated(self, url: QUrl) -> None:
-        kind, value = TalkPanel.link_target(url)
-        if kind == "talk":
-            row = self.model.row_of(value)
-            if row >= 0:
-                self.table.selectRow(row)
-            else:
-                self.show_talk(value)
-        elif kind == "speaker":
-            self.show_speaker(value)
-        elif kind == "series":
-            self.show_series(value)
-        elif kind == "filter-series":
-            self.sidebar.set_filter(replace(self.sidebar.current_filter(), series=value))
-        else:
-            self.open_url(value)
-
-    def show_speaker(self, name: str) -> None:
-        """The speaker's page: every talk of theirs across series."""
-        talks = [
-            r
-            for r in self.archive.list_talks(TalkFilter(speaker=name))
-            if any(s.name == name for s in r.speakers)
-        ]
-        bios = [t.bio for t in self.archive.iter_talks(r.uid for r in talks)]
-        bio = next((b for b in bios if b), None)
-        self.current_uid = None
-        self.panel.show_page(talk_html.speaker_page_html(name, talks, bio, self._display_zone))
-
-    def show_series(self, slug: str) -> None:
-        """The series page."""
-        try:
-            summary = self.archive.get_series(slug)
-        except ArchiveError as error:
-            self.show_error(error.message)
-            return
-        self.current_uid = None
-        self.panel.show_page(talk_html.series_page_html(summary))
 
     # ------------------------------------------------------------------ talk actions
 
@@ -710,13 +600,13 @@ class MainWindow(QMainWindow):
         if dialog.exec():
             self.config = dialog.result_config()
             save_app_config(self.config)
-            self._display_zone = self._zone_from_config()
-            self.model.set_display_zone(self._display_zone)
+            self.display_zone = self._zone_from_config()
+            self.model.set_display_zone(self.display_zone)
             from desktop_app.ui.application import apply_theme
 
             apply_theme(self.config.theme)
             if self.current_uid:
-                self.show_talk(self.current_uid)
+                self.pages.show_talk(self.current_uid)
 
     def show_about(self) -> None:
         """Version and data folder."""

@@ -66,7 +66,7 @@ def apply_marks(window: MainWindow, values: dict[str, bool], field: str) -> None
         window.archive.set_user_state(uid, **{field: value})
     window.model.refresh(values)
     if window.current_uid in values:
-        window.show_talk(window.current_uid)
+        window.pages.show_talk(window.current_uid)
     window.tasks.submit(
         lambda: window.archive.facet_counts(window.sidebar.current_filter()),
         lambda counts: _refresh_counts(window, counts),
