@@ -88,7 +88,7 @@ class TalkListController(QObject):
         query = w.search_field.text().strip()
         talk_filter = w.sidebar.current_filter()
         archive = w.archive
-        self._terms = talk_html.highlight_terms(query)
+        self.terms = talk_html.highlight_terms(query)
         if query and w.search_index is None:
             w.request_search_index()
             w.count_label.setText(
@@ -209,6 +209,9 @@ class TalkListController(QObject):
         w = self._window
         keep = w.current_uid
         w.model.set_uids(uids, rows, getattr(result, "marks", None))
+        # Hits best first follow no column: the header shows no sort arrow then.
+        ranked = bool(query) and self._search_sort == "relevance"
+        w.table.horizontalHeader().setSortIndicatorShown(not ranked)
         suggestion = getattr(result, "suggestion", None) if result is not None else None
         if suggestion:
             link = html.escape(suggestion, quote=True)
