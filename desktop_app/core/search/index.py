@@ -29,6 +29,7 @@ from desktop_app.core.search.queries import QueryBuilder, QueryPlan
 from desktop_app.core.search.ranking import Ranker
 from desktop_app.core.search.results import FACET_NAMES, IndexCheck, SearchHit, SearchResult
 from desktop_app.core.search.schema import DEFAULT_FIELDS, talk_digest, talk_document
+from desktop_app.core.search.stopwords import CONTRACTION_FRAGMENTS
 from desktop_app.core.search.writers import ParallelWriter, SegmentWriter
 
 log = logging.getLogger("desktop_app.core.search")
@@ -599,9 +600,16 @@ class SearchIndex:
             if stored is None:
                 return []
             source = f"{stored.get('title', '')}\n{stored.get('abstract', '')}"
-            terms = searcher.key_terms_from_text("abstract", source, numterms=limit, normalize=True)
+            terms = searcher.key_terms_from_text(
+                "abstract", source, numterms=limit + len(CONTRACTION_FRAGMENTS), normalize=True
+            )
             surface = _surface_forms(source)
-            return [(surface.get(term, term), float(weight)) for term, weight in terms]
+            words = [
+                (surface.get(term, term), float(weight))
+                for term, weight in terms
+                if term not in CONTRACTION_FRAGMENTS
+            ]
+            return words[:limit]
 
 
 def _empty(query: str, started: float, message: str | None, facets: bool) -> SearchResult:

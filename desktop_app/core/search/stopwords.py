@@ -44,3 +44,32 @@ STOP_WORDS = frozenset(
         "your",
     ]
 )
+
+# What is left of an English contraction once its apostrophe splits it ("Don't" -> "don", "t"):
+# indexed (the analyzers keep Whoosh's list), but not a word to show as a talk's key term.
+CONTRACTION_FRAGMENTS = frozenset(
+    [
+        "ain",
+        "aren",
+        "couldn",
+        "didn",
+        "doesn",
+        "don",
+        "hadn",
+        "hasn",
+        "haven",
+        "isn",
+        "ll",
+        "mightn",
+        "mustn",
+        "needn",
+        "re",
+        "shan",
+        "shouldn",
+        "ve",
+        "wasn",
+        "weren",
+        "won",
+        "wouldn",
+    ]
+)

@@ -233,6 +233,14 @@ def test_key_terms_are_distinctive_words(bundled_index: SearchIndex) -> None:
     assert {"edge", "stability"} <= set(terms)
 
 
+def test_key_terms_leave_out_what_is_left_of_contractions(bundled_index: SearchIndex) -> None:
+    # "Why Diffusion Models Don't Memorize: ..." splits "Don't" into "don" and "t".
+    terms = [word for word, _ in bundled_index.key_terms("talk-e5db19ceafef", limit=10)]
+    assert len(terms) == 10
+    assert "don" not in terms
+    assert "diffusion" in terms
+
+
 def test_unknown_uid_has_no_related_talks_or_terms(bundled_index: SearchIndex) -> None:
     assert bundled_index.related("no-such-talk") == []
     assert bundled_index.key_terms("no-such-talk") == []
