@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from enum import Enum, auto
 
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QMenu, QWidget
 
 from desktop_app.ui.icons import icon
 
@@ -126,3 +127,56 @@ def create_actions(parent: QWidget) -> dict[ActionId, QAction]:
         action.setObjectName(action_id.name.lower())
         actions[action_id] = action
     return actions
+
+
+# The Talk menu, and the first part of the talk list's context menu (None: a separator).
+TALK_ACTIONS = (
+    ActionId.OPEN_RECORDING,
+    ActionId.ADD_TO_CALENDAR,
+    ActionId.COPY_LINK,
+    None,
+    ActionId.TOGGLE_STAR,
+    ActionId.TOGGLE_WATCHED,
+)
+# The menu bar ("undo" and "redo" are the undo stack's own actions).
+MENUS: tuple[tuple[str, tuple[ActionId | str | None, ...]], ...] = (
+    (
+        "&File",
+        (
+            ActionId.IMPORT,
+            None,
+            ActionId.EXPORT_ARCHIVE,
+            ActionId.EXPORT_SELECTION_ICS,
+            ActionId.EXPORT_SELECTION_JSONL,
+            None,
+            ActionId.PREFERENCES,
+            None,
+            ActionId.QUIT,
+        ),
+    ),
+    (
+        "&Edit",
+        ("undo", "redo", None, ActionId.FIND, ActionId.CLEAR_SEARCH, ActionId.CLEAR_FILTERS),
+    ),
+    ("&Talk", TALK_ACTIONS),
+    ("&Help", (ActionId.ABOUT,)),
+)
+TALK_LIST_MENU = (
+    *TALK_ACTIONS,
+    None,
+    ActionId.EXPORT_SELECTION_ICS,
+    ActionId.EXPORT_SELECTION_JSONL,
+)
+
+
+def fill_menu(
+    menu: QMenu,
+    items: Iterable[ActionId | str | None],
+    actions: Mapping[ActionId | str, QAction],
+) -> None:
+    """Add the actions named by `items` to `menu`; None stands for a separator."""
+    for item in items:
+        if item is None:
+            menu.addSeparator()
+        else:
+            menu.addAction(actions[item])

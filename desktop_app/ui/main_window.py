@@ -7,7 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QSettings, Qt, QTimer, QUrl, Signal, Slot
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import (
     QCloseEvent,
     QDragEnterEvent,
@@ -39,8 +39,9 @@ from desktop_app.core.records import SortKey, TalkFilter
 from desktop_app.core.settings import AppConfig, save_app_config
 from desktop_app.core.timeutil import zone as zone_named
 from desktop_app.ui import talk_actions
-from desktop_app.ui.actions import ActionId, create_actions
+from desktop_app.ui.actions import MENUS, TALK_LIST_MENU, ActionId, create_actions, fill_menu
 from desktop_app.ui.delegates.highlight_delegate import HighlightDelegate
+from desktop_app.ui.dialogs.import_progress import importable_paths, run_import
 from desktop_app.ui.models.talk_table_model import (
     DATE,
     RECORDING,
@@ -65,16 +66,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 BUSY_DELAY_MS = 400  # background work shorter than this (a keystroke's search) shows no bar
-# The Talk menu, and the first part of the talk list's context menu (None: a separator).
-TALK_ACTIONS = (
-    ActionId.OPEN_RECORDING,
-    ActionId.ADD_TO_CALENDAR,
-    ActionId.COPY_LINK,
-    None,
-    ActionId.TOGGLE_STAR,
-    ActionId.TOGGLE_WATCHED,
-)
-IMPORTABLE_SUFFIXES = {".jsonl", ".ndjson", ".json", ".ics", ".ical", ".ifb"}
 
 
 class MainWindow(QMainWindow):
@@ -280,37 +271,9 @@ class MainWindow(QMainWindow):
         redo = self.undo_stack.createRedoAction(self, "&Redo")
         redo.setShortcuts(QKeySequence.keyBindings(QKeySequence.StandardKey.Redo))
         self.undo_action, self.redo_action = undo, redo
-        menus: list[tuple[str, list[Any]]] = [
-            (
-                "&File",
-                [
-                    a[ActionId.IMPORT],
-                    None,
-                    a[ActionId.EXPORT_ARCHIVE],
-                    a[ActionId.EXPORT_SELECTION_ICS],
-                    a[ActionId.EXPORT_SELECTION_JSONL],
-                    None,
-                    a[ActionId.PREFERENCES],
-                    None,
-                    a[ActionId.QUIT],
-                ],
-            ),
-            (
-                "&Edit",
-                [
-                    undo,
-                    redo,
-                    None,
-                    a[ActionId.FIND],
-                    a[ActionId.CLEAR_SEARCH],
-                    a[ActionId.CLEAR_FILTERS],
-                ],
-            ),
-            ("&Talk", [a[i] if i else None for i in TALK_ACTIONS]),
-            ("&Help", [a[ActionId.ABOUT]]),
-        ]
-        for title, items in menus:
-            _add_menu_items(self.menuBar().addMenu(title), items)
+        named: dict[ActionId | str, Any] = {**a, "undo": undo, "redo": redo}
+        for title, items in MENUS:
+            fill_menu(self.menuBar().addMenu(title), items, named)
         self.addAction(a[ActionId.FIND_ALT])
         # Single-key shortcuts act on the list only, so that typing in a text field is never taken.
         for action_id in (
@@ -574,18 +537,16 @@ class MainWindow(QMainWindow):
 
     def import_files(self, paths: list[Path]) -> None:
         """Import files in the background with progress, cancel, and a summary."""
-        from desktop_app.ui.dialogs.import_progress import run_import
-
         run_import(self, paths)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if _importable_paths(event.mimeData().urls()):
+        if importable_paths(event.mimeData().urls()):
             event.acceptProposedAction()
         else:
             event.ignore()
 
     def dropEvent(self, event: QDropEvent) -> None:
-        paths = _importable_paths(event.mimeData().urls())
+        paths = importable_paths(event.mimeData().urls())
         if paths:
             event.acceptProposedAction()
             self.import_files(paths)
@@ -647,44 +608,12 @@ class MainWindow(QMainWindow):
     def _on_table_context_menu(self, position: Any) -> None:
         if not self.selected_uids():
             return
-        a = self.actions_by_id
         menu = QMenu(self)
-        _add_menu_items(
-            menu,
-            [
-                *(a[i] if i else None for i in TALK_ACTIONS),
-                None,
-                a[ActionId.EXPORT_SELECTION_ICS],
-                a[ActionId.EXPORT_SELECTION_JSONL],
-            ],
-        )
+        fill_menu(menu, TALK_LIST_MENU, self.actions_by_id)
         menu.popup(self.table.viewport().mapToGlobal(position))
-
-
-def _add_menu_items(menu: QMenu, items: list[Any]) -> None:
-    """Add actions to a menu; None stands for a separator."""
-    for item in items:
-        if item is None:
-            menu.addSeparator()
-        else:
-            menu.addAction(item)
-
-
-def _importable_paths(urls: list[QUrl]) -> list[Path]:
-    return [
-        Path(u.toLocalFile())
-        for u in urls
-        if u.isLocalFile() and Path(u.toLocalFile()).suffix.lower() in IMPORTABLE_SUFFIXES
-    ]
 
 
 def _text(value: str) -> str:
     import html
 
     return html.escape(value)
-
-
-def _attr(value: str) -> str:
-    import html
-
-    return html.escape(value, quote=True)

@@ -214,3 +214,21 @@ def test_no_button_is_blank_before_a_talk_is_chosen(window: MainWindow) -> None:
         if button.isVisible() and button.icon().isNull() and not button.text()
     ]
     assert blank == []
+
+
+def test_every_command_is_in_the_menu_bar(window: MainWindow) -> None:
+    from desktop_app.ui.actions import ActionId
+
+    in_menus = {
+        action
+        for menu_action in window.menuBar().actions()
+        for action in menu_action.menu().actions()
+        if not action.isSeparator()
+    }
+    missing = [
+        action_id.name
+        for action_id, action in window.actions_by_id.items()
+        if action not in in_menus and action_id is not ActionId.FIND_ALT  # Ctrl+F beside Ctrl+K
+    ]
+    assert missing == []
+    assert {window.undo_action, window.redo_action} <= in_menus

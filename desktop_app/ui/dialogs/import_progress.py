@@ -6,7 +6,7 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QUrl, Signal
 from PySide6.QtWidgets import QMessageBox
 
 from desktop_app.core.errors import ArchiveError, ImportCancelledError
@@ -14,6 +14,18 @@ from desktop_app.core.records import ImportReport
 
 if TYPE_CHECKING:
     from desktop_app.ui.main_window import MainWindow
+
+
+IMPORTABLE_SUFFIXES = {".jsonl", ".ndjson", ".json", ".ics", ".ical", ".ifb"}
+
+
+def importable_paths(urls: list[QUrl]) -> list[Path]:
+    """The local files among dropped `urls` that an import can read (by their suffix)."""
+    return [
+        Path(u.toLocalFile())
+        for u in urls
+        if u.isLocalFile() and Path(u.toLocalFile()).suffix.lower() in IMPORTABLE_SUFFIXES
+    ]
 
 
 class _Progress(QObject):
