@@ -130,11 +130,11 @@ class MainWindow(QMainWindow):
             {s.series.slug: s.series.short_name or s.series.name for s in archive.series()}
         )
         if self._open_search and self.search_field.text().strip():
-            self._open_search_index()
+            self.request_search_index()
         elif self._open_search:
             # After the first list: the index's imports would slow the talks' first showing.
             self.list_updated.connect(
-                self._open_search_index, Qt.ConnectionType.SingleShotConnection
+                self.request_search_index, Qt.ConnectionType.SingleShotConnection
             )
         self.refresh_list()
 
@@ -401,14 +401,10 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ search and list
 
-    def request_search_index(self) -> None:
-        """Open the search index unless the window was made without search."""
-        if self._open_search:
-            self._open_search_index()
-
     @Slot()
-    def _open_search_index(self) -> None:
-        if not self.search.requested:
+    def request_search_index(self) -> None:
+        """Open the search index (once), unless the window was made without search."""
+        if self._open_search and not self.search.requested:
             self.statusBar().showMessage("Opening the search index…", 3000)
             self.search.open(self.archive)
 
