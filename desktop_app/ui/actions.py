@@ -29,6 +29,9 @@ class ActionId(Enum):
     TOGGLE_STAR = auto()
     TOGGLE_WATCHED = auto()
     CLEAR_FILTERS = auto()
+    BACK = auto()
+    FORWARD = auto()
+    SHORTCUTS = auto()
     ABOUT = auto()
 
 
@@ -65,6 +68,24 @@ _SPECS: dict[ActionId, tuple[str, tuple[str | QKeySequence.StandardKey, ...], st
         "",
     ),
     ActionId.QUIT: ("&Quit", (QKeySequence.StandardKey.Quit, "Ctrl+Q"), "Quit Seminar Archive", ""),
+    ActionId.BACK: (
+        "&Back",
+        (QKeySequence.StandardKey.Back, "Alt+Left"),
+        "Show the page shown before (Alt+Left)",
+        "",
+    ),
+    ActionId.FORWARD: (
+        "&Forward",
+        (QKeySequence.StandardKey.Forward, "Alt+Right"),
+        "Show again the page Back left (Alt+Right)",
+        "",
+    ),
+    ActionId.SHORTCUTS: (
+        "&Keyboard shortcuts and search syntax",
+        (QKeySequence.StandardKey.HelpContents, "F1"),
+        "Every shortcut, and how to write a search",
+        "",
+    ),
     ActionId.FIND: (
         "&Find",
         (QKeySequence.StandardKey.Find,),
@@ -72,7 +93,7 @@ _SPECS: dict[ActionId, tuple[str, tuple[str | QKeySequence.StandardKey, ...], st
         "search",
     ),
     ActionId.FIND_ALT: ("Find (Ctrl+K)", ("Ctrl+K",), "Search titles, speakers and abstracts", ""),
-    ActionId.CLEAR_SEARCH: ("&Clear search", (), "Clear the search field (Esc in the field)", ""),
+    ActionId.CLEAR_SEARCH: ("&Clear search", ("Escape",), "Clear the search, then the filters", ""),
     ActionId.OPEN_RECORDING: (
         "&Open recording",
         ("Return", "Enter"),
@@ -115,10 +136,13 @@ def create_actions(parent: QWidget) -> dict[ActionId, QAction]:
         action = QAction(text, parent)
         keys: list[QKeySequence] = []
         for shortcut in shortcuts:
-            if isinstance(shortcut, QKeySequence.StandardKey):
-                keys.extend(QKeySequence.keyBindings(shortcut))
-            else:
-                keys.append(QKeySequence(shortcut))
+            found = (
+                QKeySequence.keyBindings(shortcut)
+                if isinstance(shortcut, QKeySequence.StandardKey)
+                else [QKeySequence(shortcut)]
+            )
+            # The same key twice on one action makes Qt read it as ambiguous: it does nothing.
+            keys.extend(k for k in found if not k.isEmpty() and k not in keys)
         action.setShortcuts(keys)
         action.setToolTip(tooltip)
         action.setStatusTip(tooltip)
@@ -159,7 +183,8 @@ MENUS: tuple[tuple[str, tuple[ActionId | str | None, ...]], ...] = (
         ("undo", "redo", None, ActionId.FIND, ActionId.CLEAR_SEARCH, ActionId.CLEAR_FILTERS),
     ),
     ("&Talk", TALK_ACTIONS),
-    ("&Help", (ActionId.ABOUT,)),
+    ("&Go", (ActionId.BACK, ActionId.FORWARD)),
+    ("&Help", (ActionId.SHORTCUTS, None, ActionId.ABOUT)),
 )
 TALK_LIST_MENU = (
     *TALK_ACTIONS,

@@ -9,6 +9,8 @@ from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog
 
+from desktop_app.ui.wording import talks_text
+
 if TYPE_CHECKING:
     from desktop_app.ui.main_window import MainWindow
 
@@ -22,13 +24,24 @@ def add_to_calendar(window: MainWindow, uid: str, target: str) -> None:
     if detail.talk.start is None:
         window.show_error("This talk has no known date, so it cannot go into a calendar.")
         return
-    if target == "google":
-        window.open_url(calendar.google_calendar_url(detail))
-    elif target == "outlook":
-        window.open_url(calendar.outlook_calendar_url(detail))
+    if target in {"google", "outlook"}:
+        make_url = (
+            calendar.google_calendar_url if target == "google" else calendar.outlook_calendar_url
+        )
+        if window.open_url(make_url(detail)):
+            window.calendar_target_worked(target)
+            window.statusBar().showMessage(
+                f"Opened {'Google Calendar' if target == 'google' else 'Outlook.com'} "
+                "in your browser with the event filled in",
+                6000,
+            )
     elif target == "caldav":
         if not config.caldav_url:
-            window.show_error("No CalDAV calendar is set up yet: add one in Preferences.")
+            window.show_problem(
+                "No CalDAV calendar",
+                "No CalDAV calendar is set up yet.",
+                detail="Add your server, user name and calendar in Preferences.",
+            )
             window.show_preferences()
             return
         account = calendar.CalDavAccount(
@@ -36,11 +49,11 @@ def add_to_calendar(window: MainWindow, uid: str, target: str) -> None:
         )
         window.tasks.submit(
             lambda: calendar.push_to_caldav(account, archive, [uid]),
-            lambda _report: window.statusBar().showMessage(
-                f"Added to the CalDAV calendar {config.caldav_calendar}", 6000
-            ),
-            lambda error: window.show_error(
-                "The CalDAV server did not take the event.", str(error)
+            lambda _report: _caldav_done(window, config.caldav_calendar or "calendar"),
+            lambda error: window.show_problem(
+                "Not added to the calendar",
+                "The CalDAV server did not take the event.",
+                detail=str(error),
             ),
             lane="io",
         )
@@ -56,21 +69,42 @@ def add_to_calendar(window: MainWindow, uid: str, target: str) -> None:
         window.tasks.submit(
             write_event,
             lambda path: _open_event_file(window, path),
-            lambda error: window.show_error("The calendar file could not be written.", str(error)),
+            lambda error: window.show_problem(
+                "Not added to the calendar",
+                "The calendar file could not be written.",
+                detail=str(error),
+            ),
         )
+
+
+def _caldav_done(window: MainWindow, calendar_name: str) -> None:
+    window.calendar_target_worked("caldav")
+    window.statusBar().showMessage(f"Added to the CalDAV calendar {calendar_name}", 6000)
 
 
 def _open_event_file(window: MainWindow, path: Path | None) -> None:
     if path is None:
-        window.statusBar().showMessage(
-            "Seminar Archive is the system's calendar application: choose a calendar here", 6000
+        window.show_problem(
+            "Choose a calendar",
+            "Seminar Archive is this computer's calendar application, so opening the event "
+            "would only bring it back here.",
+            detail="Choose Google Calendar, Outlook.com, your CalDAV calendar or a file from "
+            "the arrow of the Add to calendar button.",
         )
-        window.panel.calendar_button.showMenu()
         return
     if QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
-        window.statusBar().showMessage(f"Opened {path.name} with your calendar application", 6000)
+        window.calendar_target_worked("system")
+        window.statusBar().showMessage(
+            f"Opened the event with your calendar application (the file: {path})", 8000
+        )
     else:
-        window.show_error("No calendar application opened the event; it is saved here:", str(path))
+        window.show_problem(
+            "Not added to the calendar",
+            "No calendar application on this computer opened the event.",
+            detail=f"The event is saved as {path.name}; open it from your calendar, "
+            "or choose another calendar from the arrow of the Add to calendar button.",
+            file=path,
+        )
 
 
 def export_selection(window: MainWindow, uids: list[str], kind: str) -> None:
@@ -106,7 +140,7 @@ def write_selection(window: MainWindow, uids: list[str], kind: str, path: Path) 
             )
             path.write_bytes(result.data)
             skipped = f"; {len(result.skipped)} without a date left out" if result.skipped else ""
-            return f"{len(result.exported)} talks written to {path.name}{skipped}"
+            return f"{talks_text(len(result.exported))} written to {path.name}{skipped}"
         from desktop_app.core.exchange import export_lines
 
         talks = list(archive.iter_talks(uids))
@@ -115,7 +149,7 @@ def write_selection(window: MainWindow, uids: list[str], kind: str, path: Path) 
         path.write_text(
             "".join(line + "\n" for line in export_lines(series, talks)), encoding="utf-8"
         )
-        return f"{len(talks)} talks written to {path.name}"
+        return f"{talks_text(len(talks))} written to {path.name}"
 
     window.tasks.submit(
         run,

@@ -12,9 +12,10 @@ from PySide6.QtGui import (
     QCloseEvent,
     QDragEnterEvent,
     QDropEvent,
+    QGuiApplication,
     QKeySequence,
     QPaintEvent,
-    QShortcut,
+    QResizeEvent,
     QUndoStack,
 )
 from PySide6.QtWidgets import (
@@ -28,7 +29,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressBar,
     QSplitter,
-    QTableView,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -56,8 +56,10 @@ from desktop_app.ui.search_index_controller import SearchIndexController
 from desktop_app.ui.talk_list_controller import TalkListController
 from desktop_app.ui.talk_page_controller import TalkPageController
 from desktop_app.ui.tasks import TaskRunner
+from desktop_app.ui.views.filter_chips import FilterChips
 from desktop_app.ui.views.filter_sidebar import FilterSidebar
 from desktop_app.ui.views.talk_panel import TalkPanel
+from desktop_app.ui.views.talk_table_view import TalkTableView
 from desktop_app.ui.views.timeline import TimelineWidget
 
 if TYPE_CHECKING:
@@ -106,7 +108,8 @@ class MainWindow(QMainWindow):
 
         self.setWindowTitle("Seminar Archive")
         self.setAcceptDrops(True)
-        self.resize(1280, 800)
+        self.last_problem: Any = None  # the last failure dialog shown (ProblemDialog)
+        self._fit_to_screen()
         self.actions_by_id = create_actions(self)
         self._build_widgets()
         self._build_menus()
@@ -125,7 +128,6 @@ class MainWindow(QMainWindow):
         self.archive = archive
         self.model.set_archive(archive)
         self.centralWidget().setEnabled(True)
-        self.setWindowTitle(f"Seminar Archive — {archive.folder}")
         self.sidebar.set_series_names(
             {s.series.slug: s.series.short_name or s.series.name for s in archive.series()}
         )
@@ -172,12 +174,23 @@ class MainWindow(QMainWindow):
         self.suggestion.hide()
 
         self.sidebar = FilterSidebar()
-        self.sidebar.setMinimumWidth(190)
+        self.speaker_filter = QLineEdit()
+        self.speaker_filter.setAccessibleName("Filter speakers")
+        self.speaker_filter.setPlaceholderText("Filter speakers…")
+        self.speaker_filter.setToolTip("Show only the speakers whose name contains this")
+        self.speaker_filter.setClearButtonEnabled(True)
+        sidebar_box = QWidget()
+        sidebar_box.setMinimumWidth(150)
+        sidebar_layout = QVBoxLayout(sidebar_box)
+        sidebar_layout.setContentsMargins(0, 0, 0, 0)
+        sidebar_layout.addWidget(self.sidebar, 1)
+        sidebar_layout.addWidget(self.speaker_filter)
         self.timeline = TimelineWidget()
+        self.chips = FilterChips()
 
         self.model = TalkTableModel(None, self)
         self.model.set_display_zone(self.display_zone)
-        self.table = QTableView()
+        self.table = TalkTableView()
         self.table.setAccessibleName("Talks")
         self.table.setToolTip("")
         self.table.setModel(self.model)
@@ -211,18 +224,23 @@ class MainWindow(QMainWindow):
         center_layout.setContentsMargins(0, 0, 0, 0)
         center_layout.addWidget(self.search_field)
         center_layout.addWidget(self.suggestion)
+        center_layout.addWidget(self.chips)
         center_layout.addWidget(self.timeline)
         center_layout.addWidget(self.table, 1)
 
         self.panel = TalkPanel()
         self.panel.set_last_calendar_target(self.config.last_calendar_target)
+        center.setMinimumWidth(280)
+        self.panel.setMinimumWidth(240)
         self.splitter = QSplitter()
-        self.splitter.addWidget(self.sidebar)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(sidebar_box)
         self.splitter.addWidget(center)
         self.splitter.addWidget(self.panel)
-        self.splitter.setStretchFactor(1, 3)
-        self.splitter.setStretchFactor(2, 2)
-        self.splitter.setSizes([210, 650, 420])
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 4)
+        self.splitter.setStretchFactor(2, 3)
+        self.splitter.setSizes(splitter_sizes(self.width()))
         self.setCentralWidget(self.splitter)
 
         self.count_label = QLabel()
@@ -284,9 +302,8 @@ class MainWindow(QMainWindow):
         ):
             a[action_id].setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             self.table.addAction(a[action_id])
-        self.search_escape = QShortcut(QKeySequence("Escape"), self.search_field)
-        self.search_escape.setContext(Qt.ShortcutContext.WidgetShortcut)
-        self.search_escape.activated.connect(self.clear_search)
+        for action_id in (ActionId.BACK, ActionId.FORWARD):
+            a[action_id].setEnabled(False)
 
     def _connect(self) -> None:
         a = self.actions_by_id
@@ -300,9 +317,16 @@ class MainWindow(QMainWindow):
         self.search_field.returnPressed.connect(self._on_search_return_pressed)
         self.suggestion.linkActivated.connect(self.search_field.setText)
         self.sidebar.filter_changed.connect(self._on_sidebar_filter_changed)
+        self.chips.filter_changed.connect(self.sidebar.set_filter)
+        self.speaker_filter.textChanged.connect(self.sidebar.set_speaker_filter)
+        self.timeline.undated_clicked.connect(
+            lambda: self.sidebar.set_filter(
+                replace(self.sidebar.current_filter(), year=None, month=None, has_date=False)
+            )
+        )
         self.timeline.bar_clicked.connect(
             lambda year: self.sidebar.set_filter(
-                replace(self.sidebar.current_filter(), year=year or None, month=None)
+                replace(self.sidebar.current_filter(), year=year or None, month=None, has_date=None)
             )
         )
         self.timeline.month_clicked.connect(
@@ -311,6 +335,8 @@ class MainWindow(QMainWindow):
             )
         )
         self.pages = TalkPageController(self)
+        self.pages.history_changed.connect(self._on_history_changed)
+        self.update_talk_actions()
         self.table.doubleClicked.connect(lambda _index: self.open_recording())
         self.table.customContextMenuRequested.connect(self._on_table_context_menu)
         self.panel.open_recording_requested.connect(self.open_recording)
@@ -330,7 +356,10 @@ class MainWindow(QMainWindow):
         a[ActionId.QUIT].triggered.connect(self.close)
         a[ActionId.FIND].triggered.connect(self.focus_search)
         a[ActionId.FIND_ALT].triggered.connect(self.focus_search)
-        a[ActionId.CLEAR_SEARCH].triggered.connect(self.clear_search)
+        a[ActionId.CLEAR_SEARCH].triggered.connect(self.escape)
+        a[ActionId.BACK].triggered.connect(self.pages.go_back)
+        a[ActionId.FORWARD].triggered.connect(self.pages.go_forward)
+        a[ActionId.SHORTCUTS].triggered.connect(self.show_shortcuts)
         a[ActionId.CLEAR_FILTERS].triggered.connect(self.clear_filters)
         a[ActionId.OPEN_RECORDING].triggered.connect(self.open_recording)
         a[ActionId.ADD_TO_CALENDAR].triggered.connect(
@@ -376,6 +405,32 @@ class MainWindow(QMainWindow):
         settings.setValue("main_window/splitter", self.splitter.saveState())
         settings.setValue("main_window/header", self.table.horizontalHeader().saveState())
         settings.setValue("main_window/sort", self.talk_list.sort.value)
+
+    def _fit_to_screen(self) -> None:
+        """Open at 1280×800, or smaller to fit the screen's free area (a 1366×768 laptop)."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            self.resize(1280, 800)
+            return
+        free = screen.availableGeometry()
+        # Leave room for the window frame and title bar.
+        width, height = min(1280, free.width() - 16), min(800, free.height() - 48)
+        self.resize(max(640, width), max(480, height))
+        self.move(
+            free.left() + max(0, (free.width() - self.width()) // 2),
+            free.top() + max(0, (free.height() - self.height() - 32) // 2),
+        )
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        old, new = event.oldSize().width(), event.size().width()
+        if old > 0 and abs(old - new) > 2:
+            # The list keeps its share as the window narrows (the splitter alone would take
+            # it all from the list).
+            sizes = self.splitter.sizes()
+            total = sum(sizes)
+            if total > 0 and sizes[1] < 0.42 * total:
+                self.splitter.setSizes(splitter_sizes(total))
 
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
@@ -436,6 +491,7 @@ class MainWindow(QMainWindow):
     def _on_sidebar_filter_changed(self, talk_filter: TalkFilter) -> None:
         """Refresh the list; a newly chosen speaker or series also shows its page."""
         previous, self._shown_filter = self._shown_filter, talk_filter
+        self.chips.show_filter(talk_filter, self.sidebar.series_names())
         self.refresh_list()
         if talk_filter.speaker and talk_filter.speaker != previous.speaker:
             self.pages.show_speaker(talk_filter.speaker)
@@ -463,6 +519,14 @@ class MainWindow(QMainWindow):
         self.search_field.selectAll()
 
     @Slot()
+    def escape(self) -> None:
+        """Esc: clear the search; when it is empty, lift the filters."""
+        if self.search_field.text():
+            self.clear_search()
+        elif self.sidebar.current_filter() != TalkFilter():
+            self.clear_filters()
+
+    @Slot()
     def clear_search(self) -> None:
         """Empty the search field (the list shows the filters' talks again)."""
         self.search_field.clear()
@@ -481,6 +545,34 @@ class MainWindow(QMainWindow):
         """The uids of the selected rows, in list order."""
         rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
         return [self.model.data(self.model.index(row, 0), TalkUidRole) for row in rows]
+
+    def update_talk_actions(self) -> None:
+        """Name the Talk menu's toggles by what they will do (Star or Unstar), enable what
+        applies to the talk shown."""
+        a = self.actions_by_id
+        uids = talk_actions.marks_target(self)
+        detail = self.panel.detail
+        rows = {r.uid: r for r in self.model.held_rows(uids)}
+        if detail is not None:
+            states = {detail.talk.uid: (detail.user.starred, detail.user.watched)}
+        else:
+            states = {}
+        states.update({u: (r.starred, r.watched) for u, r in rows.items() if u not in states})
+        known = [states[u] for u in uids if u in states]
+        all_starred = bool(known) and all(s for s, _w in known)
+        all_watched = bool(known) and all(w for _s, w in known)
+        a[ActionId.TOGGLE_STAR].setText("Un&star" if all_starred else "&Star")
+        a[ActionId.TOGGLE_WATCHED].setText("Mark not &watched" if all_watched else "Mark &watched")
+        for action_id in (ActionId.TOGGLE_STAR, ActionId.TOGGLE_WATCHED, ActionId.COPY_LINK):
+            a[action_id].setEnabled(bool(uids))
+        talk = detail.talk if detail is not None else None
+        a[ActionId.OPEN_RECORDING].setEnabled(bool(talk and talk.recording_url))
+        a[ActionId.ADD_TO_CALENDAR].setEnabled(bool(talk and talk.start))
+
+    @Slot()
+    def _on_history_changed(self) -> None:
+        self.actions_by_id[ActionId.BACK].setEnabled(self.pages.can_go_back())
+        self.actions_by_id[ActionId.FORWARD].setEnabled(self.pages.can_go_forward())
 
     # ------------------------------------------------------------------ talk actions
 
@@ -504,11 +596,14 @@ class MainWindow(QMainWindow):
 
         if self.current_uid is None:
             return
-        self._remember_calendar_target(target)
         calendar_actions.add_to_calendar(self, self.current_uid, target)
 
-    def _remember_calendar_target(self, target: str) -> None:
-        if target != self.config.last_calendar_target and target != "file":
+    def calendar_target_worked(self, target: str) -> None:
+        """A calendar target that worked becomes the one-click default (a failed one never)."""
+        if target == "file":
+            return
+        self.panel.set_last_calendar_target(target)
+        if target != self.config.last_calendar_target:
             self.config = replace(self.config, last_calendar_target=target)
             try:
                 save_app_config(self.config)
@@ -562,8 +657,17 @@ class MainWindow(QMainWindow):
             from desktop_app.ui.application import apply_theme
 
             apply_theme(self.config.theme)
-            if self.current_uid:
-                self.pages.show_talk(self.current_uid)
+            self.pages.refresh()
+
+    def show_shortcuts(self) -> None:
+        """Help → Keyboard shortcuts and search syntax."""
+        from desktop_app.ui.dialogs.shortcuts import ShortcutsDialog
+
+        actions = [*self.actions_by_id.values(), self.undo_action, self.redo_action]
+        dialog = ShortcutsDialog(actions, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        self.shortcuts_dialog = dialog
 
     def show_about(self) -> None:
         """Version and data folder."""
@@ -577,8 +681,15 @@ class MainWindow(QMainWindow):
             f"<p>Data folder:<br><code>{_text(str(self.archive.folder))}</code></p>",
         )
 
+    def show_problem(self, title: str, message: str, **options: Any) -> Any:
+        """A failure the user must act on: a dialog (with Copy link / Show file where given)."""
+        from desktop_app.ui.dialogs.problem import show_problem
+
+        log.warning("%s: %s", title, message)
+        return show_problem(self, title, message, **options)
+
     def show_error(self, message: str, detail: str = "") -> None:
-        """Show a problem without blocking: in the status bar, with the detail in its tooltip."""
+        """Show a passing problem without blocking: in the status bar, detail in its tooltip."""
         log.warning("%s %s", message, detail)
         self.statusBar().showMessage(f"{message} {detail}".strip(), 10_000)
         self.statusBar().setToolTip(detail)
@@ -607,6 +718,13 @@ class MainWindow(QMainWindow):
         menu = QMenu(self)
         fill_menu(menu, TALK_LIST_MENU, self.actions_by_id)
         menu.popup(self.table.viewport().mapToGlobal(position))
+
+
+def splitter_sizes(width: int) -> list[int]:
+    """Sidebar, list and page widths for a window `width` wide: the list gets the most."""
+    sidebar = max(150, min(230, int(width * 0.17)))
+    page = max(240, int((width - sidebar) * 0.42))
+    return [sidebar, max(280, width - sidebar - page), page]
 
 
 def _text(value: str) -> str:

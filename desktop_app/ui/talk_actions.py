@@ -10,87 +10,156 @@ from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication, QUndoCommand
 from PySide6.QtWidgets import QFileDialog
 
-from desktop_app.core.records import FacetCounts
 from desktop_app.core.urls import check_url
+from desktop_app.ui.dialogs.problem import show_problem
+from desktop_app.ui.wording import talks_text
 
 if TYPE_CHECKING:
+    from desktop_app.core.archive import Archive
     from desktop_app.ui.main_window import MainWindow
 
 
 class MarkCommand(QUndoCommand):
-    """An undoable change of a mark (star or watched) on some talks."""
+    """An undoable change of a mark (star or watched) on some talks.
+
+    It is pushed once the first write succeeded, so its first redo does nothing; later undo and
+    redo write in the background too.
+    """
 
     def __init__(
         self, window: MainWindow, uids: list[str], field: str, value: bool, before: dict[str, bool]
     ) -> None:
-        super().__init__(
-            f"{'Mark' if value else 'Unmark'} {field} ({len(uids)} talk{'s' * (len(uids) != 1)})"
-        )
-        self._window, self._uids, self._field, self._value, self._before = (
-            window,
-            uids,
-            field,
-            value,
-            before,
-        )
+        what = {"starred": ("Star", "Unstar"), "watched": ("Mark watched", "Mark not watched")}
+        on, off = what.get(field, (f"Mark {field}", f"Unmark {field}"))
+        count = f" ({len(uids)} talks)" if len(uids) != 1 else ""
+        super().__init__(f"{on if value else off}{count}")
+        self._window, self._uids, self._field = window, uids, field
+        self._value, self._before = value, before
+        self._applied = True
 
     def redo(self) -> None:
-        apply_marks(self._window, {uid: self._value for uid in self._uids}, self._field)
+        if self._applied:
+            self._applied = False
+            return
+        write_marks(self._window, {uid: self._value for uid in self._uids}, self._field)
 
     def undo(self) -> None:
-        apply_marks(self._window, self._before, self._field)
+        write_marks(self._window, self._before, self._field)
+
+
+def marks_target(window: MainWindow) -> list[str]:
+    """The talks S and W act on: the selection when it holds the talk shown, else that talk."""
+    uids = window.selected_uids()
+    current = window.current_uid
+    if current is not None and current not in uids:
+        return [current]
+    return uids
 
 
 def toggle_mark(window: MainWindow, field: str) -> None:
     """Flip star or watched on the selected talks (all on, unless all were on)."""
-    uids = window.selected_uids()
-    if not uids:
-        return
-    rows = window.archive.rows_for(uids)
-    all_on = all(getattr(r, field) for r in rows)
-    set_marks(window, field, not all_on, uids)
+    uids = marks_target(window)
+    if uids:
+        set_marks(window, field, None, uids)
 
 
-def set_marks(window: MainWindow, field: str, value: bool, uids: list[str] | None = None) -> None:
-    """Set a mark on talks (the selection by default), undoably."""
+def set_marks(
+    window: MainWindow, field: str, value: bool | None, uids: list[str] | None = None
+) -> None:
+    """Set a mark (None: flip it: on, unless it is on for every talk) on talks (the talk shown
+    by default) in the background; once written, the change is undoable (a write that failed
+    leaves no undo entry)."""
     uids = uids or ([window.current_uid] if window.current_uid else [])
     if not uids:
         return
-    before = {r.uid: getattr(r, field) for r in window.archive.rows_for(uids)}
-    window.undo_stack.push(MarkCommand(window, uids, field, value, before))
+    archive = window.archive
+
+    def run() -> tuple[dict[str, bool], bool]:
+        before = {r.uid: bool(getattr(r, field)) for r in archive.rows_for(uids)}
+        wanted = value if value is not None else not all(before.values())
+        _write_all(archive, dict.fromkeys(before, wanted), field, before)
+        return before, wanted
+
+    def done(outcome: tuple[dict[str, bool], bool]) -> None:
+        before, wanted = outcome
+        window.undo_stack.push(MarkCommand(window, list(before), field, wanted, before))
+        marks_written(window, dict.fromkeys(before, wanted))
+
+    def failed(error: Exception) -> None:
+        window.show_error("The mark could not be saved.", str(error))
+        marks_written(window, {})  # the page shows the marks as they are
+
+    window.tasks.submit(run, done, failed, lane="write")
 
 
-def apply_marks(window: MainWindow, values: dict[str, bool], field: str) -> None:
-    """Write marks now (called by the undo stack)."""
-    for uid, value in values.items():
-        window.archive.set_user_state(uid, **{field: value})
-    window.model.refresh(values)
-    if window.current_uid in values:
-        window.pages.show_talk(window.current_uid)
+def write_marks(window: MainWindow, values: dict[str, bool], field: str) -> None:
+    """Write marks in the background (undo and redo), then refresh what shows them."""
+    archive = window.archive
     window.tasks.submit(
-        lambda: window.archive.facet_counts(window.sidebar.current_filter()),
-        lambda counts: _refresh_counts(window, counts),
+        lambda: _write_all(archive, values, field, None),
+        lambda _result: marks_written(window, values),
+        lambda error: window.show_error("The mark could not be saved.", str(error)),
+        lane="write",
     )
 
 
-def _refresh_counts(window: MainWindow, counts: FacetCounts) -> None:
-    if not window.search_field.text().strip():
-        window.sidebar.show_counts(counts)
+def _write_all(
+    archive: Archive, values: dict[str, bool], field: str, before: dict[str, bool] | None
+) -> None:
+    """Write every mark; when one fails, the ones written are put back (when known)."""
+    written: list[str] = []
+    try:
+        for uid, value in values.items():
+            archive.set_user_state(uid, **{field: value})
+            written.append(uid)
+    except Exception:
+        for uid in written if before is not None else ():
+            archive.set_user_state(uid, **{field: before[uid]})
+        raise
+
+
+def marks_written(window: MainWindow, values: dict[str, bool]) -> None:
+    """After marks changed: the rows, the page, the menu's wording, the list and its counts."""
+    if values:
+        window.model.refresh(values)
+    if window.current_uid is not None:
+        window.pages.show_talk(window.current_uid)
+    window.update_talk_actions()
+    if values:
+        window.refresh_list()  # a filter on stars or watched marks, and the counts, follow
 
 
 def open_url(window: MainWindow, url: str) -> bool:
-    """Open a link by the URL policy; refused links are explained."""
+    """Open a link by the URL policy; a refused or failed link is explained in a dialog."""
     decision = check_url(url, window.config.recording_folders)
     if not decision.allowed:
-        window.show_error("This link was not opened.", decision.reason)
+        show_problem(
+            window,
+            "Link not opened",
+            "Seminar Archive does not open this kind of link.",
+            detail=decision.reason,
+        )
         return False
-    target = (
-        QUrl.fromLocalFile(str(decision.path))
-        if decision.kind == "file" and decision.path
-        else QUrl(url)
-    )
+    local = decision.kind == "file" and decision.path
+    target = QUrl.fromLocalFile(str(decision.path)) if local else QUrl(url)
     if not QDesktopServices.openUrl(target):
-        window.show_error("No application could open this link.", url)
+        if local:
+            show_problem(
+                window,
+                "Recording not opened",
+                "No application on this computer opened the recording.",
+                detail="Open it from the file manager, or set a default video player.",
+                file=decision.path,
+            )
+        else:
+            show_problem(
+                window,
+                "Link not opened",
+                "No web browser opened the link.",
+                detail="Copy the link and paste it into your browser, "
+                "or set a default browser in your desktop's settings.",
+                link=url,
+            )
         return False
     return True
 
@@ -119,7 +188,8 @@ def copy_link(window: MainWindow) -> None:
     talk = window.archive.get_talk(window.current_uid).talk
     text = talk.recording_url or (talk.links[0].url if talk.links else talk.uid)
     QGuiApplication.clipboard().setText(text)
-    window.statusBar().showMessage(f"Copied {text}", 3000)
+    what = "recording link" if talk.recording_url else "link" if talk.links else "talk's id"
+    window.statusBar().showMessage(f"Copied the {what} to the clipboard", 3000)
 
 
 def export_archive(window: MainWindow) -> None:
@@ -139,6 +209,6 @@ def export_archive(window: MainWindow) -> None:
 
     window.tasks.submit(
         run,
-        lambda n: window.statusBar().showMessage(f"{n} talks written to {path}", 6000),
+        lambda n: window.statusBar().showMessage(f"{talks_text(n)} written to {path}", 6000),
         lambda error: window.show_error("The archive could not be exported.", str(error)),
     )

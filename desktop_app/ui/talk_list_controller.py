@@ -6,7 +6,7 @@ import html
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, QObject, Qt, QTimer, Signal, Slot
 
 from desktop_app.core.records import FacetCounts, SortKey, TalkFilter, TalkRow
 from desktop_app.ui.models.talk_table_model import (
@@ -19,6 +19,8 @@ from desktop_app.ui.models.talk_table_model import (
     TITLE,
 )
 from desktop_app.ui.views import talk_html
+from desktop_app.ui.views.filter_chips import filter_parts
+from desktop_app.ui.wording import talks_text
 
 if TYPE_CHECKING:
     from desktop_app.ui.main_window import MainWindow
@@ -26,6 +28,7 @@ if TYPE_CHECKING:
 SEARCH_DELAY_MS = 150
 SEARCH_PAGE = 100  # ranked hits fetched at a time; more when the list is scrolled to its end
 COUNTS_DELAY_MS = 250
+MAX_RESELECTED = 2000  # talks selected again after the list changed
 _SORT_BY_COLUMN = {
     DATE: (SortKey.DATE_ASCENDING, SortKey.DATE),
     TITLE: (SortKey.TITLE, SortKey.TITLE),
@@ -208,6 +211,7 @@ class TalkListController(QObject):
     ) -> None:
         w = self._window
         keep = w.current_uid
+        selected = w.selected_uids() if keep else []
         w.model.set_uids(uids, rows, getattr(result, "marks", None))
         # Hits best first follow no column: the header shows no sort arrow then.
         ranked = bool(query) and self._search_sort == "relevance"
@@ -233,18 +237,35 @@ class TalkListController(QObject):
             w.empty_label.hide()
         total = getattr(result, "total", len(uids)) if result is not None else len(uids)
         if not query:
-            shown = f"{len(uids)} talks"
-        elif total > len(uids):
-            shown = f"{total} talks match “{query}”, best first"
+            shown = talks_text(len(uids))
         else:
-            shown = f"{total} talks match “{query}”"
-        filters = _describe_filter(talk_filter)
+            verb = "matches" if total == 1 else "match"
+            best = ", best first" if total > len(uids) else ""
+            shown = f"{talks_text(total)} {verb} “{query}”{best}"
+        filters = describe_filter(talk_filter, w.sidebar.series_names())
         w.count_label.setText(" · ".join(p for p in (shown, filters, message or "") if p))
         if keep:
-            row = w.model.row_of(keep)
-            if row >= 0:
-                w.table.selectRow(row)
+            if w.model.row_of(keep) >= 0:
+                self._reselect(keep, selected)
+            else:  # the page, the selection and the actions always name the same talk
+                w.pages.clear()
         self.list_updated.emit()
+
+    def _reselect(self, current: str, selected: list[str]) -> None:
+        """Select again the talks selected before the list changed (those still in it)."""
+        w = self._window
+        model, selection_model = w.model, w.table.selectionModel()
+        selection = QItemSelection()
+        for uid in selected[:MAX_RESELECTED]:
+            row = model.row_of(uid)
+            if row >= 0:
+                selection.select(model.index(row, 0), model.index(row, model.columnCount() - 1))
+        current_index = model.index(model.row_of(current), 0)
+        flags = QItemSelectionModel.SelectionFlag
+        selection_model.setCurrentIndex(current_index, flags.NoUpdate)
+        selection_model.select(selection, flags.ClearAndSelect | flags.Rows)
+        if not selection_model.isSelected(current_index):
+            w.table.selectRow(current_index.row())
 
     @Slot(int, Qt.SortOrder)
     def _on_model_sort_requested(self, column: int, order: Qt.SortOrder) -> None:
@@ -261,25 +282,6 @@ class TalkListController(QObject):
         self.refresh()
 
 
-def _describe_filter(f: TalkFilter) -> str:
-    parts = []
-    for field, label in (
-        ("series", "series"),
-        ("year", "year"),
-        ("month", "month"),
-        ("speaker", "speaker"),
-        ("tag", "tag"),
-    ):
-        value = getattr(f, field)
-        if value is not None:
-            parts.append(f"{label}: {value}")
-    for field, on, off in (
-        ("starred", "starred", "not starred"),
-        ("watched", "watched", "not watched"),
-        ("has_recording", "with recording", "without recording"),
-        ("upcoming", "upcoming", "past"),
-    ):
-        value = getattr(f, field)
-        if value is not None:
-            parts.append(on if value else off)
-    return ", ".join(parts)
+def describe_filter(f: TalkFilter, series_names: dict[str, str] | None = None) -> str:
+    """The filter in words, as the status bar shows it."""
+    return ", ".join(label for _field, label in filter_parts(f, series_names))

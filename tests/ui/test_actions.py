@@ -93,9 +93,10 @@ def test_open_recording_passes_the_url_and_marks_watched(
     window.panel.open_button.click()
     recording = window.archive.get_talk(ZHANG).talk.recording_url
     assert [u.toString() for u in opened_urls] == [recording]
-    assert window.archive.get_talk(ZHANG).user.watched
+    qtbot.waitUntil(lambda: window.archive.get_talk(ZHANG).user.watched, timeout=5000)
+    qtbot.waitUntil(window.undo_action.isEnabled, timeout=5000)
     window.undo_action.trigger()
-    assert not window.archive.get_talk(ZHANG).user.watched
+    qtbot.waitUntil(lambda: not window.archive.get_talk(ZHANG).user.watched, timeout=5000)
 
 
 def test_javascript_links_are_refused_with_a_message(
@@ -103,7 +104,8 @@ def test_javascript_links_are_refused_with_a_message(
 ) -> None:
     assert not window.open_url("javascript:alert(document.cookie)")
     assert opened_urls == []
-    assert "not opened" in window.statusBar().currentMessage()
+    assert window.last_problem is not None and window.last_problem.isVisible()
+    assert "not opened" in window.last_problem.text_shown()
 
 
 def test_keyboard_only_search_select_open(
@@ -208,11 +210,13 @@ def test_star_key_marks_every_selected_talk_and_undo_unmarks_them(
     assert window.selected_uids() == uids
     star = window.actions_by_id[ActionId.TOGGLE_STAR]
     star.trigger()
-    assert all(row.starred for row in window.archive.rows_for(uids))
+    qtbot.waitUntil(lambda: all(row.starred for row in window.archive.rows_for(uids)))
+    qtbot.waitUntil(lambda: window.undo_stack.count() == 1)
     star.trigger()  # all were starred: the second press unstars them
-    assert not any(row.starred for row in window.archive.rows_for(uids))
+    qtbot.waitUntil(lambda: not any(row.starred for row in window.archive.rows_for(uids)))
+    qtbot.waitUntil(lambda: window.undo_stack.count() == 2)
     window.undo_action.trigger()
-    assert all(row.starred for row in window.archive.rows_for(uids))
+    qtbot.waitUntil(lambda: all(row.starred for row in window.archive.rows_for(uids)))
 
 
 def test_export_archive_writes_every_talk(

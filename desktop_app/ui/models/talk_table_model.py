@@ -99,6 +99,10 @@ class TalkTableModel(QAbstractTableModel):
         """The talks whose rows are held (a worker reading rows can skip them)."""
         return frozenset(self._rows)
 
+    def held_rows(self, uids: Iterable[str]) -> list[TalkRow]:
+        """The rows of these talks that are held (none is read)."""
+        return [self._rows[uid] for uid in uids if uid in self._rows]
+
     def forget_rows(self) -> None:
         """Drop every held row (talks changed in the archive): they are read again."""
         self._rows.clear()

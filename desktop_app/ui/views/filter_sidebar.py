@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import replace
 from typing import Any
 
@@ -10,8 +11,21 @@ from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem
 
 from desktop_app.core.labels import UNKNOWN
 from desktop_app.core.records import FacetCounts, TalkFilter
+from desktop_app.ui.wording import talks_text
 
 FilterRole = Qt.ItemDataRole.UserRole  # (field, value) of TalkFilter
+
+
+def fold(text: str) -> str:
+    """Lower case without accents: "Şimşekli" → "simsekli"."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def family_name_key(name: str) -> tuple[str, str]:
+    """Sort key of a speaker by family name (the last word), then the whole name."""
+    words = name.split()
+    return (fold(words[-1]) if words else "", fold(name))
 
 
 class FilterSidebar(QTreeWidget):
@@ -35,6 +49,7 @@ class FilterSidebar(QTreeWidget):
         self.setToolTip("Click a filter to narrow the list; click it again to lift it")
         self._filter = TalkFilter()
         self._series_names: dict[str, str] = {}
+        self._speaker_text = ""
         self.itemClicked.connect(self._on_item_clicked)
         self.itemActivated.connect(self._on_item_clicked)
 
@@ -50,6 +65,32 @@ class FilterSidebar(QTreeWidget):
     def set_series_names(self, names: dict[str, str]) -> None:
         """Readable names of the series slugs."""
         self._series_names = names
+
+    def series_names(self) -> dict[str, str]:
+        """Readable names of the series slugs."""
+        return dict(self._series_names)
+
+    def set_speaker_filter(self, text: str) -> None:
+        """Show only the speakers whose name contains `text` (accents and case ignored)."""
+        self._speaker_text = fold(text.strip())
+        self._apply_speaker_filter()
+
+    def _apply_speaker_filter(self) -> None:
+        group = self._group_named("Speaker")
+        if group is None:
+            return
+        for i in range(group.childCount()):
+            item = group.child(i)
+            name = fold(str(item.data(0, FilterRole)[1]))
+            item.setHidden(bool(self._speaker_text) and self._speaker_text not in name)
+        if self._speaker_text:
+            group.setExpanded(True)
+
+    def _group_named(self, title: str) -> QTreeWidgetItem | None:
+        for i in range(self.topLevelItemCount()):
+            if self.topLevelItem(i).text(0) == title:
+                return self.topLevelItem(i)
+        return None
 
     def show_counts(self, counts: FacetCounts) -> None:
         """Rebuild the groups with these counts, keeping the chosen filter visible."""
@@ -79,20 +120,23 @@ class FilterSidebar(QTreeWidget):
             ],
             expanded,
         )
+        years: list[tuple[str, tuple[str, Any], int]] = [
+            (str(year), ("year", year), n)
+            for year, n in sorted(counts.year.items(), key=lambda item: -(item[0] or 0))
+            if year is not None
+        ]
+        if counts.year.get(None) or self._filter.has_date is False:
+            years.append((f"Date {UNKNOWN}", ("has_date", False), counts.year.get(None, 0)))
+        self._group("Year", years, expanded)
         self._group(
-            "Year",
+            "Speaker",
             [
-                (str(year) if year is not None else f"Date {UNKNOWN}", ("year", year), n)
-                for year, n in counts.year.items()
-                if year is not None
+                (name, ("speaker", name), n)
+                for name, n in sorted(counts.speaker.items(), key=lambda i: family_name_key(i[0]))
             ],
             expanded,
         )
-        self._group(
-            "Speaker",
-            [(name, ("speaker", name), n) for name, n in counts.speaker.items()],
-            expanded,
-        )
+        self._apply_speaker_filter()
         if counts.tag:
             self._group("Tag", [(tag, ("tag", tag), n) for tag, n in counts.tag.items()], expanded)
 
@@ -108,7 +152,7 @@ class FilterSidebar(QTreeWidget):
             item = QTreeWidgetItem(group, [label, str(count)])
             item.setData(0, FilterRole, (field, value))
             item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            item.setToolTip(0, f"{label}: {count} talks")
+            item.setToolTip(0, f"{label}: {talks_text(count)}")
             active = getattr(self._filter, field) == value
             item.setSelected(False)
             if active:
@@ -131,5 +175,7 @@ class FilterSidebar(QTreeWidget):
         current = getattr(self._filter, field)
         changes: dict[str, Any] = {field: None if current == value else value}
         if field == "year":
-            changes["month"] = None
+            changes.update(month=None, has_date=None)
+        elif field == "has_date":
+            changes.update(year=None, month=None)
         self.set_filter(replace(self._filter, **changes))

@@ -13,6 +13,11 @@ from desktop_app.core.latex import latex_to_unicode
 from desktop_app.core.records import SeriesSummary, TalkDetail, TalkRow
 from desktop_app.core.search.stopwords import STOP_WORDS
 from desktop_app.core.urls import is_web_url
+from desktop_app.ui.views.provenance_text import (
+    LINK_KIND_LABELS,
+    provenance_items,
+    unconfirmed_speakers,
+)
 
 STYLE = """
 h1 { font-size: 17pt; margin-bottom: 2px; }
@@ -20,6 +25,7 @@ h1.untitled { font-style: italic; color: palette(placeholder-text); }
 .meta { color: palette(placeholder-text); }
 .section { font-weight: bold; margin-top: 12px; }
 .cancelled { color: #c0392b; font-weight: bold; }
+.unconfirmed { color: #b9770e; font-weight: normal; font-style: italic; }
 .terms span { background: palette(alternate-base); }
 mark { background-color: #ffe066; color: #000; }
 """
@@ -108,9 +114,17 @@ def talk_page_html(
     if talk.cancelled:
         parts.append('<p class="cancelled">This talk was cancelled.</p>')
     if talk.speakers:
+        notes = [str(talk.provenance.get("notes", ""))] if talk.provenance else []
+        doubtful = unconfirmed_speakers([s.name for s in talk.speakers], notes)
         speakers = ", ".join(
             f'<a href="speaker:{quote(s.name)}">{mark_terms(html.escape(s.name), terms)}</a>'
             + (f" ({html.escape(s.affiliation)})" if s.affiliation else "")
+            + (
+                ' <span class="unconfirmed" title="A plausible speaker: no page of the talk '
+                'confirms it">(plausible speaker, not confirmed)</span>'
+                if s.name in doubtful
+                else ""
+            )
             for s in talk.speakers
         )
     else:
@@ -139,7 +153,8 @@ def talk_page_html(
         parts.append('<p class="section">More</p>' + _paragraphs(talk.extra, terms))
     if talk.links:
         items = "".join(
-            f"<li>{html.escape(ln.kind)}: {_link(ln.url, ln.label or ln.url)}</li>"
+            f"<li>{html.escape(LINK_KIND_LABELS.get(ln.kind, ln.kind.capitalize()))}: "
+            f"{_link(ln.url, ln.label or ln.url)}</li>"
             for ln in talk.links
         )
         parts.append(f'<p class="section">Links</p><ul>{items}</ul>')
@@ -156,9 +171,8 @@ def talk_page_html(
         parts.append(f'<p class="section">Related talks</p><ul>{items}</ul>')
     if talk.provenance:
         rows = "".join(
-            f"<li><b>{html.escape(str(key).replace('_', ' '))}</b>: {_provenance_value(value)}</li>"
-            for key, value in talk.provenance.items()
-            if value not in (None, "", [], {})
+            f"<li><b>{html.escape(label)}</b>: {_provenance_value(value)}</li>"
+            for label, value in provenance_items(talk.provenance)
         )
         parts.append(
             f'<p class="section">Where the facts come from</p><ul class="meta">{rows}</ul>'

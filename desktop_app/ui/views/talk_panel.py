@@ -90,14 +90,12 @@ class TalkPanel(QWidget):
 
         self.watched_button = QToolButton()
         self.watched_button.setCheckable(True)
-        self.watched_button.setIcon(icon("watched"))
-        self.watched_button.setText("Watched")
         self.watched_button.setAccessibleName("Watched")
-        self.watched_button.setToolTip("Mark this talk as watched (W)")
         self.watched_button.setToolButtonStyle(
             self.watched_button.toolButtonStyle().ToolButtonTextBesideIcon
         )
         self.watched_button.toggled.connect(self._on_watched_toggled)
+        self._update_watched_button()
 
         buttons = QHBoxLayout()
         for widget in (
@@ -125,6 +123,7 @@ class TalkPanel(QWidget):
         self._note_timer.setSingleShot(True)
         self._note_timer.setInterval(NOTE_SAVE_DELAY_MS)
         self._note_timer.timeout.connect(self.flush_note)
+        self._note_pending: str | None = None  # the uid whose note has unsaved typing
         self.note.textChanged.connect(self._on_note_text_changed)
 
         layout = QVBoxLayout(self)
@@ -183,6 +182,7 @@ class TalkPanel(QWidget):
             button.setChecked(on)
             button.blockSignals(False)
         self._update_star_icon()
+        self._update_watched_button()
         if not same or not self.note.hasFocus():
             self.note.blockSignals(True)
             self.note.setPlainText(detail.user.note)
@@ -220,8 +220,18 @@ class TalkPanel(QWidget):
         self.star_button.setIcon(icon("star" if on else "star-off"))
         self.star_button.setToolTip("Starred — click to unstar (S)" if on else "Star this talk (S)")
 
+    def _update_watched_button(self) -> None:
+        if self.watched_button.isChecked():
+            self.watched_button.setIcon(icon("watched"))
+            self.watched_button.setText("Watched")
+            self.watched_button.setToolTip("You watched this talk — click to unmark it (W)")
+        else:
+            self.watched_button.setIcon(icon("watched-off"))
+            self.watched_button.setText("Not watched")
+            self.watched_button.setToolTip("Mark this talk as watched (W)")
+
     def _request_calendar(self, target: str) -> None:
-        self.set_last_calendar_target(target)
+        # The window makes the target the one-click default once it worked.
         self.calendar_requested.emit(target)
 
     @Slot(bool)
@@ -231,20 +241,27 @@ class TalkPanel(QWidget):
 
     @Slot(bool)
     def _on_watched_toggled(self, on: bool) -> None:
+        self._update_watched_button()
         self.watched_changed.emit(on)
 
     @Slot()
     def _on_note_text_changed(self) -> None:
-        self._note_timer.start()
+        if self._detail is not None:
+            self._note_pending = self._detail.talk.uid
+            self._note_timer.start()
+
+    @property
+    def note_pending(self) -> bool:
+        """True while typed note text waits for its save."""
+        return self._note_pending is not None
 
     @Slot()
     def flush_note(self) -> None:
-        """Save a pending note edit now (on talk change, and on close)."""
-        if self._note_timer.isActive() and self._detail is not None:
-            self._note_timer.stop()
-            self.note_edited.emit(self._detail.talk.uid, self.note.toPlainText())
-        elif self._note_timer.isActive():
-            self._note_timer.stop()
+        """Save the typed note now: after a pause in typing, on talk change, and on close."""
+        self._note_timer.stop()
+        uid, self._note_pending = self._note_pending, None
+        if uid is not None:
+            self.note_edited.emit(uid, self.note.toPlainText())
 
     @staticmethod
     def link_target(url: QUrl) -> tuple[str, str]:

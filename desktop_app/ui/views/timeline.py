@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPalette
+from PySide6.QtGui import QColor, QFontMetrics, QMouseEvent, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from desktop_app.ui.wording import talks_text
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _BACK = "◀ all years"
@@ -22,6 +24,7 @@ class TimelineWidget(QWidget):
 
     bar_clicked = Signal(int)
     month_clicked = Signal(int)
+    undated_clicked = Signal()
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -119,11 +122,27 @@ class TimelineWidget(QWidget):
                 f"{_BACK}   {self._year}",
             )
         elif self._unknown:
+            link = palette.color(QPalette.ColorRole.Link)
+            painter.setPen(link)
+            font = painter.font()
+            font.setUnderline(True)
+            painter.setFont(font)
             painter.drawText(
-                self.rect().adjusted(0, 0, -8, 0),
+                self.undated_rect(),
                 Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop,
-                f"+{self._unknown} undated",
+                self.undated_text(),
             )
+
+    def undated_text(self) -> str:
+        """The link to the undated talks ("" when there are none or months are shown)."""
+        return f"+{self._unknown} undated" if self._unknown and self._year is None else ""
+
+    def undated_rect(self) -> QRectF:
+        """Where the undated talks' link is drawn (top right)."""
+        font = self.font()
+        font.setPointSizeF(max(6.5, font.pointSizeF() * 0.75))
+        width = QFontMetrics(font).horizontalAdvance(self.undated_text()) + 4
+        return QRectF(self.width() - 8 - width, 0, width, 16)
 
     def _bar_at(self, x: float) -> int:
         for number, rect in enumerate(self._bar_rects()):
@@ -132,10 +151,14 @@ class TimelineWidget(QWidget):
         return -1
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        if self.undated_text() and self.undated_rect().contains(event.position()):
+            self.setToolTip(f"{self._unknown} talks whose date is not known — click to list them")
+            self.setCursor(Qt.CursorShape.PointingHandCursor)
+            return
         number = self._bar_at(event.position().x())
         if number >= 0:
             _key, label, count = self._bars[number]
-            self.setToolTip(f"{label}: {count} talks — click to filter")
+            self.setToolTip(f"{label}: {talks_text(count)} — click to filter")
             self.setCursor(Qt.CursorShape.PointingHandCursor)
         else:
             self.unsetCursor()
@@ -144,6 +167,9 @@ class TimelineWidget(QWidget):
         position = event.position()
         if self._year is not None and position.y() < 16 and position.x() < 120:
             self.bar_clicked.emit(0)
+            return
+        if self.undated_text() and self.undated_rect().contains(position):
+            self.undated_clicked.emit()
             return
         number = self._bar_at(position.x())
         if number < 0:

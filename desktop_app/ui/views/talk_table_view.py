@@ -1,0 +1,35 @@
+"""The talk list's view: a list of rows to the keyboard (Tab leaves it, Home and End pick the
+first and last talk)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtWidgets import QAbstractItemView, QTableView
+
+_ROW_MOVES = {
+    QAbstractItemView.CursorAction.MoveHome,
+    QAbstractItemView.CursorAction.MoveEnd,
+}
+
+
+class TalkTableView(QTableView):
+    """A table whose rows are talks: Tab moves on to the next widget, not to the next cell;
+    Home / End (with or without Ctrl) select the first / last talk."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.setTabKeyNavigation(False)
+
+    def moveCursor(
+        self, cursor_action: QAbstractItemView.CursorAction, modifiers: Qt.KeyboardModifier
+    ) -> QModelIndex:
+        if cursor_action in _ROW_MOVES:
+            model = self.model()
+            if cursor_action == QAbstractItemView.CursorAction.MoveEnd:
+                while model.canFetchMore(QModelIndex()):
+                    model.fetchMore(QModelIndex())
+            # Qt's table moves along the row without Ctrl; a list of talks moves between rows.
+            modifiers = modifiers | Qt.KeyboardModifier.ControlModifier
+        return super().moveCursor(cursor_action, modifiers)
