@@ -38,6 +38,7 @@ from desktop_app.core.records import (
     SeriesSummary,
     SortKey,
     Speaker,
+    SpeakerProfile,
     Statistics,
     TalkData,
     TalkDetail,
@@ -46,6 +47,7 @@ from desktop_app.core.records import (
     UserStateData,
 )
 from desktop_app.core.settings import load_archive_settings
+from desktop_app.core.textfold import fold_name
 from desktop_app.core.timeutil import from_utc_naive, utc_now
 from desktop_app.core.upsert import GENERATION_KEY, Upsert, next_generation
 
@@ -339,6 +341,35 @@ class Archive:
                 updated_at=talk.updated_at,
             )
 
+    def speaker_profile(self, name: str) -> SpeakerProfile:
+        """A speaker's talks (any spelling of the name that differs only in case or accents),
+        the affiliations given at them and a bio; an unknown name has an empty profile."""
+        folded = fold_name(name)
+        if not folded:
+            return SpeakerProfile(name)
+        query = (
+            select(Talk.uid, Talk.bio, Person.name, TalkSpeaker.affiliation, Person.affiliation)
+            .join(TalkSpeaker, TalkSpeaker.talk_id == Talk.id)
+            .join(Person, Person.id == TalkSpeaker.person_id)
+            .where(Person.folded_name == folded)
+            .order_by(Talk.start_utc.is_(None), Talk.start_utc.desc(), Talk.id)
+        )
+        with self._read() as session:
+            found = session.execute(query).all()
+        uids = list(dict.fromkeys(row.uid for row in found))
+        talks = self.rows_for(uids)
+        alone = {row.uid for row in talks if len(row.speakers) == 1}
+        bios = [row.bio for row in found if row.bio and row.uid in alone]
+        bios += [row.bio for row in found if row.bio and row.uid not in alone]
+        given = [row[3] for row in found if row[3]] + [row[4] for row in found if row[4]]
+        return SpeakerProfile(
+            name=name,
+            names=tuple(sorted({row.name for row in found})),
+            talks=tuple(talks),
+            affiliations=tuple(dict.fromkeys(a.strip() for a in given if a.strip())),
+            bio=bios[0] if bios else None,
+        )
+
     def series(self) -> list[SeriesSummary]:
         """Every series with its number of talks and years."""
         query = (
@@ -556,11 +587,13 @@ def _filtered(query: Any, f: TalkFilter) -> Any:
     if f.month is not None:
         query = query.where(_start_month() == f.month)
     if f.speaker:
+        # Folded in Python on both sides (SQLite's lower() and LIKE fold ASCII only); the
+        # people matching are found once, not once per talk.
+        people = select(Person.id).where(
+            Person.folded_name.contains(fold_name(f.speaker), autoescape=True)
+        )
         query = query.where(
-            exists()
-            .where(TalkSpeaker.talk_id == Talk.id)
-            .where(TalkSpeaker.person_id == Person.id)
-            .where(func.lower(Person.name).contains(f.speaker.lower(), autoescape=True))
+            Talk.id.in_(select(TalkSpeaker.talk_id).where(TalkSpeaker.person_id.in_(people)))
         )
     if f.tag:
         query = query.where(exists().where(TalkTag.talk_id == Talk.id, TalkTag.tag == f.tag))

@@ -72,6 +72,8 @@ class Person(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(Text, unique=True)
+    # `textfold.fold_name(name)`: the speaker filter matches it (migration 0003).
+    folded_name: Mapped[str] = mapped_column(Text, default="", index=True)
     affiliation: Mapped[str | None] = mapped_column(Text)  # the most recent one known
 
 

@@ -117,6 +117,21 @@ class TalkDetail:
     updated_at: datetime
 
 
+@dataclass(frozen=True)
+class SpeakerProfile:
+    """A speaker's page: every talk of theirs across series, where they were, a bio.
+
+    Names are matched ignoring case and accents ("umut simsekli" is "Umut Şimşekli"); `names`
+    holds the spellings the archive has of them. Nothing found: no talks, no names.
+    """
+
+    name: str
+    names: tuple[str, ...] = ()
+    talks: tuple[TalkRow, ...] = ()  # newest first, undated last
+    affiliations: tuple[str, ...] = ()  # each once, that of the most recent talk first
+    bio: str | None = None  # of their most recent talk with one, talks they gave alone first
+
+
 class SortKey(StrEnum):
     """How a talk list is ordered."""
 

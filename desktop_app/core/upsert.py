@@ -28,6 +28,7 @@ from desktop_app.core.models import (
     TalkTag,
 )
 from desktop_app.core.records import ImportProblem, ImportReport, SeriesData, TalkData
+from desktop_app.core.textfold import fold_name
 from desktop_app.core.timeutil import to_utc_naive, utc_now
 
 GENERATION_KEY = "generation"
@@ -269,7 +270,11 @@ class Upsert:
             query = select(Person.name, Person.id, Person.affiliation).where(Person.name.in_(chunk))
             for name, person_id, affiliation in self.session.execute(query):
                 known[name] = (person_id, affiliation)
-        new = [{"name": n, "affiliation": latest[n]} for n in names if n not in known]
+        new = [
+            {"name": n, "folded_name": fold_name(n), "affiliation": latest[n]}
+            for n in names
+            if n not in known
+        ]
         ids = {name: person_id for name, (person_id, _a) in known.items()}
         for batch in chunks(new):
             returned = self.session.execute(insert(Person).returning(Person.name, Person.id), batch)
