@@ -142,8 +142,8 @@ def run(options: argparse.Namespace) -> int:
     window = MainWindow(None, config, restore_view_state=not measuring)
     if options.query:
         window.search_field.setText(options.query)
-    if options.screenshot:
-        window.resize(1280, 800)
+    if options.screenshot and window.screen() is not None:
+        window.setGeometry(window.screen().availableGeometry())  # the whole screen
     window.show()
     if not measuring:
         sys.excepthook = _show_unexpected_error

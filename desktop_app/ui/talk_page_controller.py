@@ -9,10 +9,9 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QItemSelection, QObject, QUrl, Signal, Slot
 
 from desktop_app.core.errors import ArchiveError
-from desktop_app.core.records import TalkFilter, TalkRow
+from desktop_app.core.records import TalkRow
 from desktop_app.ui.models.talk_table_model import TalkUidRole
 from desktop_app.ui.views import talk_html
-from desktop_app.ui.views.filter_sidebar import fold
 from desktop_app.ui.views.talk_panel import TalkPanel
 
 if TYPE_CHECKING:
@@ -240,17 +239,11 @@ class TalkPageController(QObject):
 
     def _show_speaker(self, name: str) -> None:
         w = self._window
-        talks = [
-            r
-            for r in w.archive.list_talks(TalkFilter(speaker=name))
-            if any(fold(s.name) == fold(name) for s in r.speakers)
-        ]
-        bios = [t.bio for t in w.archive.iter_talks(r.uid for r in talks)]
-        bio = next((b for b in bios if b), None)
+        profile = w.archive.speaker_profile(name)
         self.current_uid = None
         self._extras = None
         self._select_in_list("")
-        w.panel.show_page(talk_html.speaker_page_html(name, talks, bio, w.display_zone))
+        w.panel.show_page(talk_html.speaker_page_html(profile, w.display_zone))
         w.update_talk_actions()
 
     def _show_series(self, slug: str) -> None:

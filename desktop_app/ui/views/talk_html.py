@@ -10,7 +10,7 @@ from urllib.parse import quote
 
 from desktop_app.core.labels import UNKNOWN
 from desktop_app.core.latex import latex_to_unicode
-from desktop_app.core.records import SeriesSummary, TalkDetail, TalkRow
+from desktop_app.core.records import SeriesSummary, SpeakerProfile, TalkDetail, TalkRow
 from desktop_app.core.search.stopwords import STOP_WORDS
 from desktop_app.core.urls import is_web_url
 from desktop_app.ui.views.provenance_text import (
@@ -180,21 +180,16 @@ def talk_page_html(
     return "".join(parts)
 
 
-def speaker_page_html(
-    name: str, talks: Sequence[TalkRow], bio: str | None, zone: tzinfo | None
-) -> str:
-    """A speaker's page: affiliation, bio and every talk across series."""
-    affiliations = sorted(
-        {s.affiliation for t in talks for s in t.speakers if s.name == name and s.affiliation}
-    )
+def speaker_page_html(profile: SpeakerProfile, zone: tzinfo | None) -> str:
+    """A speaker's page: affiliations, bio and every talk across series."""
+    name = profile.names[0] if len(profile.names) == 1 else profile.name
     parts = [f"<style>{STYLE}</style><h1>{html.escape(name)}</h1>"]
-    parts.append(
-        f'<p class="meta">{html.escape("; ".join(affiliations)) or "Affiliation " + UNKNOWN}</p>'
-    )
-    if bio:
-        parts.append('<p class="section">About</p>' + _paragraphs(bio, ()))
-    parts.append(f'<p class="section">Talks ({len(talks)})</p><ul>')
-    for row in talks:
+    affiliations = "; ".join(profile.affiliations)
+    parts.append(f'<p class="meta">{html.escape(affiliations) or "Affiliation " + UNKNOWN}</p>')
+    if profile.bio:
+        parts.append('<p class="section">About</p>' + _paragraphs(profile.bio, ()))
+    parts.append(f'<p class="section">Talks ({len(profile.talks)})</p><ul>')
+    for row in profile.talks:
         date = row.start.astimezone(zone).strftime("%Y-%m-%d") if row.start else f"date {UNKNOWN}"
         parts.append(
             f'<li><a href="talk:{quote(row.uid)}">{html.escape(row.display_title)}</a> '

@@ -183,7 +183,7 @@ class TalkPanel(QWidget):
             button.blockSignals(False)
         self._update_star_icon()
         self._update_watched_button()
-        if not same or not self.note.hasFocus():
+        if not same or not (self.note.hasFocus() or self.note_pending):
             self.note.blockSignals(True)
             self.note.setPlainText(detail.user.note)
             self.note.blockSignals(False)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView, QTableView
 
 _ROW_MOVES = {
@@ -21,6 +22,13 @@ class TalkTableView(QTableView):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self.setTabKeyNavigation(False)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        control = Qt.KeyboardModifier.ControlModifier
+        if event.key() in (Qt.Key.Key_Home, Qt.Key.Key_End) and event.modifiers() & control:
+            # Ctrl would move the current row without selecting it: Ctrl+End selects too.
+            event = QKeyEvent(event.type(), event.key(), event.modifiers() & ~control)
+        super().keyPressEvent(event)
 
     def moveCursor(
         self, cursor_action: QAbstractItemView.CursorAction, modifiers: Qt.KeyboardModifier
