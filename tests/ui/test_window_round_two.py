@@ -345,6 +345,13 @@ def test_the_list_keeps_its_share_at_800_by_600(qtbot: QtBot, window: MainWindow
     sidebar, center, page = window.splitter.sizes()
     assert center >= 280
     assert center >= page and center >= sidebar
+    assert window.panel.compact  # the page's buttons show icons only, nothing is cut
+    assert window.panel.open_button.text() == ""
+    assert "Open the recording" in window.panel.open_button.toolTip() or not (
+        window.panel.open_button.isEnabled()
+    )
+    window.resize(1280, 800)
+    qtbot.waitUntil(lambda: not window.panel.compact)
 
 
 def test_the_window_fits_the_available_screen(window: MainWindow) -> None:

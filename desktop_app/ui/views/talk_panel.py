@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import unquote
 
-from PySide6.QtCore import QTimer, QUrl, Signal, Slot
+from PySide6.QtCore import Qt, QTimer, QUrl, Signal, Slot
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -22,6 +23,7 @@ from desktop_app.core.records import TalkDetail
 from desktop_app.ui.icons import icon
 
 NOTE_SAVE_DELAY_MS = 400
+COMPACT_WIDTH = 430  # narrower: the buttons show icons only
 CALENDAR_TARGETS = (
     ("system", "Open in my calendar app (.ics)"),
     ("google", "Google Calendar"),
@@ -61,6 +63,7 @@ class TalkPanel(QWidget):
         super().__init__(parent)
         self._detail: TalkDetail | None = None
         self._last_target = "system"
+        self._compact = False
 
         self.open_button = QPushButton(icon("recording"), "Open recording")
         self.open_button.setAccessibleName("Open recording")
@@ -133,6 +136,29 @@ class TalkPanel(QWidget):
         layout.addWidget(self.note_label)
         layout.addWidget(self.note)
         self.show_message("Select a talk to read its abstract.")
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._set_compact(event.size().width() < COMPACT_WIDTH)
+
+    def _set_compact(self, compact: bool) -> None:
+        """Narrow: the buttons show their icons only (their tooltips still name them)."""
+        if compact == self._compact:
+            return
+        self._compact = compact
+        self.open_button.setText("" if compact else "Open recording")
+        style = (
+            Qt.ToolButtonStyle.ToolButtonIconOnly
+            if compact
+            else Qt.ToolButtonStyle.ToolButtonTextBesideIcon
+        )
+        self.calendar_button.setToolButtonStyle(style)
+        self.watched_button.setToolButtonStyle(style)
+
+    @property
+    def compact(self) -> bool:
+        """True when the buttons show icons only."""
+        return self._compact
 
     @property
     def detail(self) -> TalkDetail | None:
