@@ -61,6 +61,7 @@ class TalkListController(QObject):
         self.sort = SortKey.DATE  # of the list without a query (remembered by the window)
         self._search_sort = "relevance"
         self.terms: list[str] = []  # the query's words, marked on the talk page
+        self.marks: Any = None  # the search result's Marks: what the talk page marks
         self._search_state: tuple[int, str, TalkFilter, str, Any] | None = None
         self._pending_counts: tuple[int, TalkFilter, TalkFilter] | None = None
         self._fetching_more = False
@@ -92,6 +93,8 @@ class TalkListController(QObject):
         talk_filter = w.sidebar.current_filter()
         archive = w.archive
         self.terms = talk_html.highlight_terms(query)
+        if not query:
+            self.marks = None
         if query and w.search_index is None:
             w.request_search_index()
             w.count_label.setText(
@@ -130,6 +133,7 @@ class TalkListController(QObject):
         def done(outcome: tuple[Any, list[str], list[TalkRow]]) -> None:
             if request != self._request:
                 return
+            self.marks = getattr(outcome[0], "marks", None) if query else None
             self._show_list(*outcome, query=query, talk_filter=talk_filter)
             self._search_state = (request, query, talk_filter, search_sort, outcome[0])
             # The counts follow once typing pauses, so that keystrokes show their hits first.

@@ -164,6 +164,7 @@ class TalkPageController(QObject):
         page = talk_html.talk_page_html(
             detail,
             terms=w.talk_list.terms,
+            marks=w.talk_list.marks,
             zone=w.display_zone,
             key_terms=extras[0] if extras else (),
             related=extras[1] if extras else (),

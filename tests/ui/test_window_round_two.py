@@ -3,6 +3,7 @@ marks, failures, keyboard, layout, words a user reads, undated talks)."""
 
 from __future__ import annotations
 
+import re
 import threading
 import unicodedata
 from pathlib import Path
@@ -445,3 +446,13 @@ def test_several_selected_talks_stay_selected_after_a_star(
     with qtbot.waitSignal(window.list_updated, timeout=10_000):
         window.actions_by_id[ActionId.TOGGLE_STAR].trigger()
     assert window.selected_uids() == uids
+
+
+def test_the_page_marks_the_words_the_search_matched_accents_and_stems_included(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    search(qtbot, window, "simsekli ")
+    assert window.model.total() >= 1
+    window.table.selectRow(0)
+    page = window.panel.browser.toHtml()
+    assert re.search(r"background-color:#ffe066;\">Şimşekli</span>", page, re.IGNORECASE)

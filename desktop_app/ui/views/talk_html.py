@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import tzinfo
+from typing import Protocol
 from urllib.parse import quote
 
 from desktop_app.core.labels import UNKNOWN
@@ -53,10 +54,27 @@ def mark_terms(escaped: str, terms: Sequence[str]) -> str:
     return pattern.sub(lambda m: f"<mark>{m.group(0)}</mark>", escaped)
 
 
-def _paragraphs(text: str, terms: Sequence[str]) -> str:
+class TextMarks(Protocol):
+    """What a search result tells of the words to mark (`core.search.highlight.Marks`)."""
+
+    def marked_html(self, text: str) -> str: ...
+
+
+Marker = Callable[[str], str]  # plain text → HTML-escaped text with <mark>s
+
+
+def marker(marks: TextMarks | None, terms: Sequence[str] = ()) -> Marker:
+    """Marks the words the search matched (by its own analysis: stems, accents, TeX), else
+    the words of `terms` by prefix; with neither, only escapes."""
+    if marks is not None:
+        return marks.marked_html
+    return lambda text: mark_terms(html.escape(text), terms)
+
+
+def _paragraphs(text: str, mark: Marker) -> str:
     readable = latex_to_unicode(text)
     return "".join(
-        f"<p>{mark_terms(html.escape(p.strip()), terms).replace(chr(10), '<br>')}</p>"
+        f"<p>{mark(p.strip()).replace(chr(10), '<br>')}</p>"
         for p in readable.split("\n\n")
         if p.strip()
     )
@@ -96,6 +114,7 @@ def talk_page_html(
     detail: TalkDetail,
     *,
     terms: Sequence[str] = (),
+    marks: TextMarks | None = None,
     zone: tzinfo | None = None,
     key_terms: Sequence[tuple[str, float]] = (),
     related: Sequence[TalkRow] = (),
@@ -103,7 +122,8 @@ def talk_page_html(
     """The talk page."""
     talk = detail.talk
     parts = [f"<style>{STYLE}</style>"]
-    title = mark_terms(html.escape(detail.display_title), terms)
+    mark = marker(marks, terms)
+    title = mark(detail.display_title)
     css = "untitled" if talk.title is None else ""
     parts.append(f'<h1 class="{css}">{title}</h1>')
     if talk.title is None:
@@ -117,7 +137,7 @@ def talk_page_html(
         notes = [str(talk.provenance.get("notes", ""))] if talk.provenance else []
         doubtful = unconfirmed_speakers([s.name for s in talk.speakers], notes)
         speakers = ", ".join(
-            f'<a href="speaker:{quote(s.name)}">{mark_terms(html.escape(s.name), terms)}</a>'
+            f'<a href="speaker:{quote(s.name)}">{mark(s.name)}</a>'
             + (f" ({html.escape(s.affiliation)})" if s.affiliation else "")
             + (
                 ' <span class="unconfirmed" title="A plausible speaker: no page of the talk '
@@ -145,12 +165,12 @@ def talk_page_html(
         parts.append(f"<p>Join: {_link(talk.join_url, talk.join_url)}</p>")
     parts.append('<p class="section">Abstract</p>')
     parts.append(
-        _paragraphs(talk.abstract, terms) if talk.abstract else "<p><i>No abstract known.</i></p>"
+        _paragraphs(talk.abstract, mark) if talk.abstract else "<p><i>No abstract known.</i></p>"
     )
     if talk.bio:
-        parts.append('<p class="section">About the speaker</p>' + _paragraphs(talk.bio, terms))
+        parts.append('<p class="section">About the speaker</p>' + _paragraphs(talk.bio, mark))
     if talk.extra:
-        parts.append('<p class="section">More</p>' + _paragraphs(talk.extra, terms))
+        parts.append('<p class="section">More</p>' + _paragraphs(talk.extra, mark))
     if talk.links:
         items = "".join(
             f"<li>{html.escape(LINK_KIND_LABELS.get(ln.kind, ln.kind.capitalize()))}: "
@@ -187,7 +207,7 @@ def speaker_page_html(profile: SpeakerProfile, zone: tzinfo | None) -> str:
     affiliations = "; ".join(profile.affiliations)
     parts.append(f'<p class="meta">{html.escape(affiliations) or "Affiliation " + UNKNOWN}</p>')
     if profile.bio:
-        parts.append('<p class="section">About</p>' + _paragraphs(profile.bio, ()))
+        parts.append('<p class="section">About</p>' + _paragraphs(profile.bio, marker(None)))
     parts.append(f'<p class="section">Talks ({len(profile.talks)})</p><ul>')
     for row in profile.talks:
         date = row.start.astimezone(zone).strftime("%Y-%m-%d") if row.start else f"date {UNKNOWN}"
