@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-slow lint typecheck bench wheel system-deps clean
+.PHONY: run test test-slow lint typecheck bench wheel system-deps runtime-deps clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11 or newer is needed (set PYTHON=...)")'
@@ -13,9 +13,14 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-run: $(STAMP)
+run: runtime-deps $(STAMP)
 	$(BIN)/seminar-archive gui
 
+# The libraries Qt's xcb plugin loads: installed as root, else the apt-get line and a stop.
+runtime-deps:
+	@bash packaging/install-system-deps.sh --runtime
+
+# The runtime libraries plus Xvfb for the tests.
 system-deps:
 	@bash packaging/install-system-deps.sh
 
