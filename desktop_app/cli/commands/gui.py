@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
+
+EXIT_CANNOT_START = 2
 
 
 def register(subparsers: Any) -> None:
@@ -26,7 +29,13 @@ def register(subparsers: Any) -> None:
 
 
 def run_gui(options: argparse.Namespace) -> int:
-    """Start the Qt application (Qt is imported only here)."""
+    """Start the Qt application (Qt is imported only here, once its platform can start)."""
+    from desktop_app.platform_check import startup_problem
+
+    problem = startup_problem()
+    if problem is not None:
+        print(problem, file=sys.stderr)
+        return EXIT_CANNOT_START
     from desktop_app.ui.application import run
 
     return run(options)
