@@ -29,7 +29,7 @@ from desktop_app.core.models import (
 )
 from desktop_app.core.records import ImportProblem, ImportReport, SeriesData, TalkData
 from desktop_app.core.textfold import fold_name
-from desktop_app.core.timeutil import to_utc_naive, utc_now
+from desktop_app.core.timeutil import from_utc_naive, to_utc_naive, utc_now
 
 GENERATION_KEY = "generation"
 CHUNK = 500
@@ -67,9 +67,15 @@ class Upsert:
 
     def apply(self, parsed: ParsedFile, series_override: str | None) -> ImportReport:
         """Add new talks, update changed ones, leave unchanged ones alone."""
+        from desktop_app.core.editing import shown_talk
+        from desktop_app.core.talk_edits import edits_of, gone_uids
+
         series_ids = self._apply_series(parsed, series_override)
         default_slug = parsed.default_series.slug if parsed.default_series else ""
-        existing = self._existing([t.uid for t in parsed.talks])
+        uids = [t.uid for t in parsed.talks]
+        existing = self._existing(uids)
+        edits = edits_of(self.session, uids)
+        merged = gone_uids(self.session, uids)
         new_rows: list[tuple[dict[str, Any], TalkData]] = []
         changed_rows: list[tuple[dict[str, Any], TalkData]] = []
         unchanged = 0
@@ -87,17 +93,25 @@ class Upsert:
                 data = replace(data, series=slug)
             digest = content_hash(talk_to_record(data))
             found = existing.get(data.uid)
-            if found is not None and found[1] == digest:
-                unchanged += 1
+            if (found is not None and found[1] == digest) or data.uid in merged:
+                unchanged += 1  # a merged talk lives on in the kept one
                 continue
-            row = self._talk_values(data, series_ids[slug], digest)
+            talk_edits = edits.get(data.uid)
+            if talk_edits:  # the source layer changes; the user's edits stay on top
+                shown = shown_talk(data, talk_edits)
+                row = self.talk_values(shown, series_ids[shown.series], digest)
+                row["source_record"] = talk_to_record(data)
+                data = shown
+            else:
+                row = self.talk_values(data, series_ids[slug], digest)
+                row["source_record"] = None
             if found is None:
                 new_rows.append((row, data))
             else:
                 row["id"], row["revision"] = found[0], found[2] + 1
                 changed_rows.append((row, data))
         if new_rows or changed_rows:
-            self._write_talks(new_rows, changed_rows)
+            self.write_talks(new_rows, changed_rows)
         if self.progress is not None:
             self.progress(total, total)
         changed = [data.uid for _row, data in new_rows + changed_rows]
@@ -171,7 +185,8 @@ class Upsert:
             self.generation = next_generation(self.session)
         return self.generation
 
-    def _talk_values(self, data: TalkData, series_id: int, digest: str) -> dict[str, Any]:
+    def talk_values(self, data: TalkData, series_id: int, digest: str) -> dict[str, Any]:
+        """The talks row of `data` (as shown), its source's content hash `digest`."""
         return {
             "uid": data.uid,
             "series_id": series_id,
@@ -179,7 +194,9 @@ class Upsert:
             "sort_title": sort_title(data.title, data.abstract),
             "start_utc": to_utc_naive(data.start) if data.start else None,
             "timezone": data.timezone,
-            "start_year": data.start.year if data.start else None,
+            # The year of the start as the archive gives it back (in the talk's zone, else UTC),
+            # which the search index files the talk under too.
+            "start_year": _shown_year(data),
             "duration_minutes": data.duration_minutes,
             "abstract": data.abstract,
             "bio": data.bio,
@@ -194,7 +211,7 @@ class Upsert:
             "updated_at": self.now,
         }
 
-    def _write_talks(
+    def write_talks(
         self,
         new_rows: list[tuple[dict[str, Any], TalkData]],
         changed_rows: list[tuple[dict[str, Any], TalkData]],
@@ -287,3 +304,9 @@ class Upsert:
         if moved:
             self.session.execute(update(Person), moved)
         return ids
+
+
+def _shown_year(data: TalkData) -> int | None:
+    if data.start is None:
+        return None
+    return from_utc_naive(to_utc_naive(data.start), data.timezone).year

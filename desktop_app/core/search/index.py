@@ -11,6 +11,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -411,6 +412,8 @@ class SearchIndex:
             if plan.query is None:
                 return _empty(query, started, plan.message, facets)
             docset = self._filter_docs(searcher, talk_filter, allowed)
+            if docset is not None and not docset:  # Whoosh reads an empty filter as none
+                return _empty(query, started, plan.message, facets)
             try:
                 return self._run(
                     searcher, query, plan, limit, offset, sort, facets, docset, started, highlight
@@ -508,16 +511,18 @@ class SearchIndex:
             return _highlights(stored, plan.marks) if stored else {}
 
     def _database_filter(self, talk_filter: TalkFilter) -> set[str] | None:
-        """Uids allowed by the parts of the filter the index does not hold."""
-        rest = TalkFilter(
-            speaker=talk_filter.speaker,
-            starred=talk_filter.starred,
-            watched=talk_filter.watched,
-            upcoming=talk_filter.upcoming,
-            has_date=talk_filter.has_date,
-        )
+        """Uids allowed by the parts of the filter the index does not answer for.
+
+        The index answers for the series, the year, has_recording and uids (exactly as the
+        database does); every other part (month, speaker, tag, marks, upcoming, has_date and
+        any added later) is asked of the database, so that a search never shows a talk that
+        the list of the same filter leaves out.
+        """
+        rest = replace(talk_filter, series=None, year=None, has_recording=None, uids=None)
         if rest == TalkFilter():
             return None
+        # The series and year narrow the database's answer (the index applies them too).
+        rest = replace(rest, series=talk_filter.series, year=talk_filter.year)
         return set(self.archive.list_uids(rest))
 
     def _filter_docs(
@@ -530,8 +535,6 @@ class SearchIndex:
             clauses.append(wq.Term("series", talk_filter.series))
         if talk_filter.year is not None:
             clauses.append(wq.NumericRange("year", talk_filter.year, talk_filter.year))
-        if talk_filter.tag:
-            clauses.append(wq.Term("tag", talk_filter.tag.lower()))
         if talk_filter.has_recording is not None:
             clauses.append(wq.Term("has_recording", "yes" if talk_filter.has_recording else "no"))
         docset: set[int] | None = None
