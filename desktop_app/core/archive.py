@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 import logging
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
@@ -31,9 +31,9 @@ from desktop_app.core.models import (
 from desktop_app.core.paths import bundled_archive_file
 from desktop_app.core.records import (
     Changes,
+    EditRecord,
     FacetCounts,
     ImportReport,
-    LinkData,
     SeriesData,
     SeriesSummary,
     SortKey,
@@ -47,6 +47,7 @@ from desktop_app.core.records import (
     UserStateData,
 )
 from desktop_app.core.settings import load_archive_settings
+from desktop_app.core.talk_edits import talk_data as _talk_data
 from desktop_app.core.textfold import fold_name
 from desktop_app.core.timeutil import from_utc_naive, utc_now
 from desktop_app.core.upsert import GENERATION_KEY, Upsert, next_generation
@@ -327,6 +328,11 @@ class Archive:
         with self._read() as session:
             talk = session.scalar(select(Talk).where(Talk.uid == uid))
             if talk is None:
+                from desktop_app.core.talk_edits import merged_into
+
+                kept = merged_into(session, uid)
+                if kept is not None:
+                    raise NotFoundError(f"talk {uid} was merged into {kept}", f"Use {kept}.")
                 raise NotFoundError(f"no talk with uid {uid!r}")
             state = session.get(UserState, uid)
             return TalkDetail(
@@ -521,6 +527,73 @@ class Archive:
         self._notify(changes)
         return result, changes
 
+    # ------------------------------------------------------------------ the edit layer
+
+    def edit_talk(
+        self, uid: str, changes: Mapping[str, Any], *, recording_folders: Iterable[str] = ()
+    ) -> list[str]:
+        """Keep typed facts of a talk over its source's (InputError naming the field, and
+        nothing saved, when a value is refused); returns the fields that changed."""
+        from desktop_app.core.talk_edits import TalkEditor
+
+        with self._write() as session:
+            changed = TalkEditor(session, utc_now()).edit(uid, changes, recording_folders)
+        if changed:
+            self._notify(Changes(talks=frozenset({uid})))
+        return changed
+
+    def revert_field(self, uid: str, field: str) -> bool:
+        """Show the source's value of an edited field again (False: it was not edited)."""
+        from desktop_app.core.talk_edits import TalkEditor
+
+        with self._write() as session:
+            reverted = TalkEditor(session, utc_now()).revert(uid, field)
+        if reverted:
+            self._notify(Changes(talks=frozenset({uid})))
+        return reverted
+
+    def merge_talks(self, keep: str, gone: str) -> list[str]:
+        """Merge talk `gone` into `keep` (facts filled from it, marks ORed, notes joined);
+        `gone` then answers with `keep`. Returns the fields filled."""
+        from desktop_app.core.talk_edits import TalkEditor
+
+        with self._write() as session:
+            filled = TalkEditor(session, utc_now()).merge(keep, gone)
+            generation = next_generation(session)
+            talk = session.scalar(select(Talk).where(Talk.uid == gone))
+            session.delete(talk)
+            session.merge(DeletedTalk(uid=gone, generation=generation))
+        self._notify(Changes(talks=frozenset({keep, gone}), user_state=frozenset({keep})))
+        return filled
+
+    def talk_history(self, uid: str) -> list[EditRecord]:
+        """Every edit, revert and merge of a talk, oldest first."""
+        from desktop_app.core.talk_edits import history
+
+        with self._read() as session:
+            return history(session, uid)
+
+    def talk_edits(self, uid: str) -> dict[str, Any]:
+        """The fields the user edited, with their values (as the exchange format writes them)."""
+        from desktop_app.core.talk_edits import edits_of
+
+        with self._read() as session:
+            return edits_of(session, [uid]).get(uid, {})
+
+    def source_facts(self, uid: str) -> TalkData:
+        """A talk's facts as its source gave them (without the user's edits)."""
+        from desktop_app.core.talk_edits import TalkEditor, source_data
+
+        with self._read() as session:
+            return source_data(TalkEditor(session, utc_now()).talk(uid))
+
+    def merged_into(self, uid: str) -> str | None:
+        """The talk a merged uid lives on as (None: it was not merged)."""
+        from desktop_app.core.talk_edits import merged_into
+
+        with self._read() as session:
+            return merged_into(session, uid)
+
     def delete_talk(self, uid: str) -> Changes:
         """Remove a talk (the user's state is kept, keyed by uid, should it come back)."""
         with self._write() as session:
@@ -694,30 +767,6 @@ def _series_data(series: Series) -> SeriesData:
         schedule=series.schedule,
         description=series.description,
         provenance=series.provenance,
-    )
-
-
-def _talk_data(talk: Talk) -> TalkData:
-    return TalkData(
-        uid=talk.uid,
-        series=talk.series.slug,
-        title=talk.title,
-        speakers=tuple(Speaker(s.person.name, s.affiliation) for s in talk.speakers),
-        start=from_utc_naive(talk.start_utc, talk.timezone) if talk.start_utc else None,
-        timezone=talk.timezone,
-        duration_minutes=talk.duration_minutes,
-        abstract=talk.abstract,
-        bio=talk.bio,
-        extra=talk.extra,
-        links=tuple(LinkData(ln.kind, ln.url, ln.label) for ln in talk.links),
-        recording_url=talk.recording_url,
-        join_url=talk.join_url,
-        tags=tuple(t.tag for t in talk.tags),
-        cancelled=talk.cancelled,
-        provenance=talk.provenance,
-        field_provenance=talk.field_provenance,
-        source=talk.source,
-        source_key=talk.source_key,
     )
 
 

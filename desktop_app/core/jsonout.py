@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from desktop_app.core.editing import EDITABLE_FIELDS
 from desktop_app.core.records import LinkData, Speaker, TalkDetail, TalkRow
 
 
@@ -68,6 +69,9 @@ def talk_detail_json(detail: TalkDetail) -> dict[str, Any]:
             else None,
         },
         "provenance": talk.provenance,
-        "field_provenance": talk.field_provenance or {},
+        "field_provenance": {
+            field: (talk.field_provenance or {}).get(field, talk.source)
+            for field in EDITABLE_FIELDS
+        },
         "revision": detail.revision,
     }

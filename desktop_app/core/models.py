@@ -157,6 +157,9 @@ class Talk(Base):
     source: Mapped[str] = mapped_column(String(64), default="archive")
     source_key: Mapped[str] = mapped_column(Text)
     content_hash: Mapped[str] = mapped_column(String(64), default="")
+    # The facts as the source gave them (an exchange record), kept while the user's edits
+    # (TalkEdit) change what is shown; None: no edits, the shown facts are the source's.
+    source_record: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
     revision: Mapped[int] = mapped_column(Integer, default=0)
     generation: Mapped[int] = mapped_column(Integer, default=0, index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime)
@@ -194,3 +197,40 @@ class UserState(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     last_opened: Mapped[datetime | None] = mapped_column(DateTime)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class TalkEdit(Base):
+    """A fact the user typed (the edit layer), keyed by uid and field so that no import or sync
+    can overwrite it: the talk shows it over the source's value until it is reverted."""
+
+    __tablename__ = "talk_edits"
+
+    uid: Mapped[str] = mapped_column(String(120), primary_key=True)
+    field: Mapped[str] = mapped_column(String(32), primary_key=True)
+    value: Mapped[Any] = mapped_column(JSON(none_as_null=False))  # as in the exchange record
+    edited_at: Mapped[datetime] = mapped_column(DateTime)
+    by: Mapped[str] = mapped_column(String(32), default="edited")  # "edited" or "merge"
+
+
+class TalkHistory(Base):
+    """Every edit, revert and merge of a talk's facts, oldest first."""
+
+    __tablename__ = "talk_history"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uid: Mapped[str] = mapped_column(String(120), index=True)
+    field: Mapped[str] = mapped_column(String(32))
+    old: Mapped[Any] = mapped_column(JSON(none_as_null=False))
+    new: Mapped[Any] = mapped_column(JSON(none_as_null=False))
+    at: Mapped[datetime] = mapped_column(DateTime)
+    by: Mapped[str] = mapped_column(String(32))  # "edit", "revert" or "merge"
+
+
+class TalkMerge(Base):
+    """A talk merged into another: its uid answers with the kept one."""
+
+    __tablename__ = "talk_merges"
+
+    gone_uid: Mapped[str] = mapped_column(String(120), primary_key=True)
+    kept_uid: Mapped[str] = mapped_column(String(120), index=True)
+    merged_at: Mapped[datetime] = mapped_column(DateTime)

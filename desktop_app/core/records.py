@@ -68,6 +68,28 @@ class TalkData:
 
 
 @dataclass(frozen=True)
+class EditRecord:
+    """One change of a talk's facts: an edit, a revert or a merge (`by`), with the field's
+    value before and after as the exchange format writes it."""
+
+    at: datetime
+    field: str
+    old: Any
+    new: Any
+    by: str
+
+    def as_json(self) -> dict[str, Any]:
+        """The `history --json` object of the contracts."""
+        return {
+            "at": self.at.isoformat() + "Z",
+            "field": self.field,
+            "old": self.old,
+            "new": self.new,
+            "by": self.by,
+        }
+
+
+@dataclass(frozen=True)
 class UserStateData:
     """The user's own marks on a talk."""
 

@@ -139,7 +139,10 @@ def run_list(options: argparse.Namespace) -> int:
 def run_show(options: argparse.Namespace) -> int:
     """Print one talk."""
     with open_archive(options) as archive:
-        detail = archive.get_talk(options.uid)
+        kept = archive.merged_into(options.uid)
+        if kept is not None and kept != options.uid:
+            print(f"seminar-archive: {options.uid} was merged into {kept}", file=sys.stderr)
+        detail = archive.get_talk(kept or options.uid)
     if options.json:
         print_json(talk_detail_json(detail))
     else:
