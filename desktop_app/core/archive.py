@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
-from sqlalchemy import exists, extract, func, select
+from sqlalchemy import exists, extract, func, or_, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -489,6 +489,7 @@ class Archive:
                 unwatched=total - marked["watched"],
                 upcoming=count(Talk.start_utc >= now),
                 past=count(Talk.start_utc < now),
+                needs_facts=count(_lacks_facts()),
                 total=total,
             )
 
@@ -683,9 +684,21 @@ def _filtered(query: Any, f: TalkFilter) -> Any:
     if f.upcoming is not None:
         now = utc_now()
         query = query.where(Talk.start_utc >= now if f.upcoming else Talk.start_utc < now)
+    if f.needs_facts is not None:
+        lacking = _lacks_facts()
+        query = query.where(lacking if f.needs_facts else ~lacking)
     if f.uids is not None:
         query = query.where(Talk.uid.in_(f.uids))
     return query
+
+
+def _lacks_facts() -> Any:
+    """A talk without a title, a speaker or a date (the "Needs facts" filter)."""
+    return or_(
+        Talk.title.is_(None),
+        Talk.start_utc.is_(None),
+        ~exists().where(TalkSpeaker.talk_id == Talk.id),
+    )
 
 
 def _first_speaker_name() -> Any:

@@ -180,6 +180,7 @@ class TalkFilter:
     watched: bool | None = None
     upcoming: bool | None = None  # True: start in the future; False: in the past
     has_date: bool | None = None
+    needs_facts: bool | None = None  # True: without a title, a speaker or a date
     uids: tuple[str, ...] | None = None
 
 
@@ -275,4 +276,5 @@ class FacetCounts:
     unwatched: int = 0
     upcoming: int = 0
     past: int = 0
+    needs_facts: int = 0
     total: int = 0

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from desktop_app.core.archive import Archive
 from desktop_app.core.errors import InputError, NotFoundError
-from desktop_app.core.records import Speaker
+from desktop_app.core.records import Speaker, TalkFilter
 from desktop_app.core.search import SearchIndex
 from tests.helpers.cli import run_cli, run_json
 from tests.helpers.files import talk_record, write_jsonl
@@ -244,3 +244,15 @@ def test_any_sequence_never_loses_an_edit_and_revert_gives_the_latest_source(
         shown = archive.get_talk(uid).talk.title
         assert shown == (edit if edit is not None else source_title), (action, value)
         assert archive.source_facts(uid).title == source_title
+
+
+def test_needs_facts_lists_talks_without_title_speaker_or_date(archive: Archive) -> None:
+    needing = set(archive.list_uids(TalkFilter(needs_facts=True)))
+    for talk in archive.iter_talks():
+        lacks = talk.title is None or not talk.speakers or talk.start is None
+        assert (talk.uid in needing) == lacks
+    assert archive.facet_counts().needs_facts == len(needing)
+    archive.edit_talk(
+        UNTITLED, {"title": "Now titled", "speakers": ["Ada Lovelace"], "start": "2024-01-01T10:00"}
+    )
+    assert UNTITLED not in archive.list_uids(TalkFilter(needs_facts=True))

@@ -112,6 +112,7 @@ filters = st.builds(
     watched=optional(st.booleans()),
     upcoming=optional(st.booleans()),
     has_date=optional(st.booleans()),
+    needs_facts=optional(st.booleans()),
 )
 
 
