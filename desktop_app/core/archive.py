@@ -567,6 +567,12 @@ class Archive:
         self._notify(Changes(talks=frozenset({keep, gone}), user_state=frozenset({keep})))
         return filled
 
+    def known_speakers(self) -> list[Speaker]:
+        """Every speaker of the archive with their latest affiliation, by name."""
+        with self._read() as session:
+            query = select(Person.name, Person.affiliation).order_by(Person.folded_name)
+            return [Speaker(name, affiliation) for name, affiliation in session.execute(query)]
+
     def talk_history(self, uid: str) -> list[EditRecord]:
         """Every edit, revert and merge of a talk, oldest first."""
         from desktop_app.core.talk_edits import history

@@ -47,6 +47,23 @@ def parse_speaker(text: str) -> Speaker:
     return Speaker(name, affiliation or None)
 
 
+def _speaker(value: Any) -> Speaker:
+    if isinstance(value, Speaker):
+        speaker = value
+    elif isinstance(value, Mapping):
+        speaker = Speaker(str(value.get("name") or ""), value.get("affiliation") or None)
+    else:
+        return parse_speaker(str(value))
+    if not speaker.name.strip():
+        raise InputError("speaker: a speaker needs a name")
+    return Speaker(speaker.name.strip(), (speaker.affiliation or "").strip() or None)
+
+
+def speaker_text(speaker: Speaker) -> str:
+    """ "Name (Affiliation)", the form `parse_speaker` reads."""
+    return f"{speaker.name} ({speaker.affiliation})" if speaker.affiliation else speaker.name
+
+
 def edit_value(
     field: str,
     value: Any,
@@ -63,7 +80,7 @@ def edit_value(
         text = "" if value is None else str(value).strip()
         return text or None
     if field == "speakers":
-        speakers = [s if isinstance(s, Speaker) else parse_speaker(str(s)) for s in value or ()]
+        speakers = [_speaker(s) for s in value or ()]
         return [{"name": s.name, "affiliation": s.affiliation} for s in speakers]
     if field == "timezone":
         if value in (None, ""):

@@ -29,6 +29,7 @@ class ActionId(Enum):
     TOGGLE_STAR = auto()
     TOGGLE_WATCHED = auto()
     CLEAR_FILTERS = auto()
+    EDIT_TALK = auto()
     BACK = auto()
     FORWARD = auto()
     SHORTCUTS = auto()
@@ -68,6 +69,12 @@ _SPECS: dict[ActionId, tuple[str, tuple[str | QKeySequence.StandardKey, ...], st
         "",
     ),
     ActionId.QUIT: ("&Quit", (QKeySequence.StandardKey.Quit, "Ctrl+Q"), "Quit Seminar Archive", ""),
+    ActionId.EDIT_TALK: (
+        "&Edit talk…",
+        ("Ctrl+E", "F2"),
+        "Complete or correct the talk's facts (several selected: a series, tag or affiliation)",
+        "",
+    ),
     ActionId.BACK: (
         "&Back",
         (QKeySequence.StandardKey.Back, "Alt+Left"),
@@ -155,6 +162,8 @@ def create_actions(parent: QWidget) -> dict[ActionId, QAction]:
 
 # The Talk menu, and the first part of the talk list's context menu (None: a separator).
 TALK_ACTIONS = (
+    ActionId.EDIT_TALK,
+    None,
     ActionId.OPEN_RECORDING,
     ActionId.ADD_TO_CALENDAR,
     ActionId.COPY_LINK,

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressBar,
     QSplitter,
+    QStackedWidget,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -42,6 +43,7 @@ from desktop_app.ui import talk_actions
 from desktop_app.ui.actions import MENUS, TALK_LIST_MENU, ActionId, create_actions, fill_menu
 from desktop_app.ui.delegates.highlight_delegate import HighlightDelegate
 from desktop_app.ui.dialogs.import_progress import importable_paths, run_import
+from desktop_app.ui.edit_controller import EditController
 from desktop_app.ui.models.talk_table_model import (
     DATE,
     RECORDING,
@@ -56,6 +58,7 @@ from desktop_app.ui.search_index_controller import SearchIndexController
 from desktop_app.ui.talk_list_controller import TalkListController
 from desktop_app.ui.talk_page_controller import TalkPageController
 from desktop_app.ui.tasks import TaskRunner
+from desktop_app.ui.views.edit_pane import EditPane
 from desktop_app.ui.views.filter_chips import FilterChips
 from desktop_app.ui.views.filter_sidebar import FilterSidebar
 from desktop_app.ui.views.talk_panel import TalkPanel
@@ -232,11 +235,16 @@ class MainWindow(QMainWindow):
         self.panel.set_last_calendar_target(self.config.last_calendar_target)
         center.setMinimumWidth(280)
         self.panel.setMinimumWidth(240)
+        self.panel.add_date_button.clicked.connect(lambda: self.editor.open(focus="start"))
         self.splitter = QSplitter()
         self.splitter.setChildrenCollapsible(False)
         self.splitter.addWidget(sidebar_box)
         self.splitter.addWidget(center)
-        self.splitter.addWidget(self.panel)
+        self.edit_pane = EditPane()
+        self.right = QStackedWidget()
+        self.right.addWidget(self.panel)
+        self.right.addWidget(self.edit_pane)
+        self.splitter.addWidget(self.right)
         self.splitter.setStretchFactor(0, 1)
         self.splitter.setStretchFactor(1, 4)
         self.splitter.setStretchFactor(2, 3)
@@ -335,6 +343,9 @@ class MainWindow(QMainWindow):
             )
         )
         self.pages = TalkPageController(self)
+        self.editor = EditController(self)
+        self.editor.saved.connect(self._on_talks_edited)
+        a[ActionId.EDIT_TALK].triggered.connect(lambda: self.editor.open())
         self.pages.history_changed.connect(self._on_history_changed)
         self.update_talk_actions()
         self.table.doubleClicked.connect(lambda _index: self.open_recording())
@@ -568,6 +579,14 @@ class MainWindow(QMainWindow):
         talk = detail.talk if detail is not None else None
         a[ActionId.OPEN_RECORDING].setEnabled(bool(talk and talk.recording_url))
         a[ActionId.ADD_TO_CALENDAR].setEnabled(bool(talk and talk.start))
+        a[ActionId.EDIT_TALK].setEnabled(bool(uids))
+
+    @Slot(list)
+    def _on_talks_edited(self, uids: list[str]) -> None:
+        """Talks were edited (or an edit undone): their rows, the page and the list follow."""
+        self.model.refresh(uids)
+        self.pages.refresh()
+        self.refresh_list()
 
     @Slot()
     def _on_history_changed(self) -> None:

@@ -16,6 +16,7 @@ _MARKS = (
     ("watched", "Watched", "Not watched"),
     ("has_recording", "With a recording", "Without a recording"),
     ("upcoming", "Upcoming", "Past"),
+    ("needs_facts", "Needs facts", "Complete"),
 )
 
 

@@ -109,6 +109,7 @@ class FilterSidebar(QTreeWidget):
                 ("Has a recording", ("has_recording", True), counts.has_recording),
                 ("Upcoming", ("upcoming", True), counts.upcoming),
                 ("Past", ("upcoming", False), counts.past),
+                ("Needs facts", ("needs_facts", True), counts.needs_facts),
             ],
             expanded,
         )

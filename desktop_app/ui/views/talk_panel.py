@@ -85,6 +85,12 @@ class TalkPanel(QWidget):
         self.calendar_button.setMenu(menu)
         self.calendar_button.clicked.connect(lambda: self._request_calendar(self._last_target))
 
+        self.add_date_button = QToolButton()
+        self.add_date_button.setText("Add the date…")
+        self.add_date_button.setAccessibleName("Add the date")
+        self.add_date_button.setToolTip("The date of this talk is not known: add it (Ctrl+E)")
+        self.add_date_button.hide()
+
         self.star_button = QToolButton()
         self.star_button.setCheckable(True)
         self.star_button.setAccessibleName("Star")
@@ -104,6 +110,7 @@ class TalkPanel(QWidget):
         for widget in (
             self.open_button,
             self.calendar_button,
+            self.add_date_button,
             self.star_button,
             self.watched_button,
         ):
@@ -221,14 +228,18 @@ class TalkPanel(QWidget):
             else "No recording of this talk is known"
         )
         self.calendar_button.setEnabled(talk.start is not None)
+        self.add_date_button.setVisible(talk.start is None)
         if talk.start is None:
             self.calendar_button.setToolTip(
-                "This talk has no known date, so it cannot go into a calendar"
+                "This talk has no known date, so it cannot go into a calendar: "
+                "use “Add the date…” beside it"
             )
         else:
             self.set_last_calendar_target(self._last_target)
 
     def _set_talk_controls(self, enabled: bool) -> None:
+        if not enabled:
+            self.add_date_button.hide()
         for widget in (
             self.open_button,
             self.calendar_button,
