@@ -47,9 +47,14 @@ class Importer(Protocol):
 _REGISTRY: list[Callable[[], Importer]] = []
 
 
-def register(factory: Callable[[], Importer]) -> Callable[[], Importer]:
-    """Add an importer to the registry (usable as a class decorator)."""
-    _REGISTRY.append(factory)
+def register(factory: Callable[[], Importer], *, first: bool = False) -> Callable[[], Importer]:
+    """Add an importer to the registry (usable as a class decorator). `first`: ask it before
+    the others, for a format whose detection is sure and which a broader one would also take
+    (a JSON object is not always an exchange file)."""
+    if first:
+        _REGISTRY.insert(0, factory)
+    else:
+        _REGISTRY.append(factory)
     return factory
 
 

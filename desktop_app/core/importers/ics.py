@@ -39,6 +39,7 @@ from desktop_app.core.calendar.eventtext import PRODID_MARK, read_description, t
 from desktop_app.core.calendar.feed import Block, ContentLine, SplitFeed, split_feed
 from desktop_app.core.calendar.html_text import clean_text, looks_like_html
 from desktop_app.core.calendar.talk_fields import (
+    ResearchSeminarsEvent,
     is_meeting_url,
     is_video_url,
     read_researchseminars,
@@ -48,6 +49,7 @@ from desktop_app.core.calendar.talk_fields import (
 )
 from desktop_app.core.calendar.zones import iana_zone_name
 from desktop_app.core.importers import ParsedFile, register
+from desktop_app.core.importers.researchseminars import read_feed_event
 from desktop_app.core.records import ImportProblem, LinkData, SeriesData, Speaker, TalkData
 from desktop_app.core.urls import is_web_url
 
@@ -336,7 +338,11 @@ class _Reader:
         join: str | None = None
         links: list[LinkData] = []
         extra_lines: list[str] = []
-        rs = read_researchseminars(summary, description) if description else None
+        if feed.researchseminars:  # PRODID: researchseminars.org (SUMMARY: the speakers)
+            location = str(event.get("LOCATION") or "")
+            rs: ResearchSeminarsEvent | None = read_feed_event(summary, description, location)
+        else:
+            rs = read_researchseminars(summary, description) if description else None
         if feed.own:
             own = read_description(description)
             speakers = own.speakers
