@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import heapq
 import logging
 import os
 import re
@@ -31,6 +32,7 @@ from desktop_app.core.search.ranking import Ranker
 from desktop_app.core.search.results import FACET_NAMES, IndexCheck, SearchHit, SearchResult
 from desktop_app.core.search.schema import DEFAULT_FIELDS, talk_digest, talk_document
 from desktop_app.core.search.stopwords import CONTRACTION_FRAGMENTS
+from desktop_app.core.search.ties import numeric_column, tied_top_scores, tolerance
 from desktop_app.core.search.writers import ParallelWriter, SegmentWriter
 
 log = logging.getLogger("desktop_app.core.search")
@@ -74,6 +76,7 @@ class SearchIndex:
         self._matched: DocSets | None = None
         self._scores: Ranker | None = None
         self._uid_docnums: tuple[Any, dict[str, int]] | None = None
+        self._date_keys: tuple[Any, list[int]] | None = None
         self._builder: QueryBuilder | None = None
         self._closed = False
         # Set by a GUI: changes of more talks than this are not indexed in the writing thread;
@@ -455,18 +458,29 @@ class SearchIndex:
     ) -> SearchResult:
         sort_field = SORTS[sort]
         ranker = self._ranker(searcher)
+        wanted = max(1, offset + limit)
         if sort_field is None and ranker.supports(plan.query):
             scores = ranker.scores(plan.query)
             matched: frozenset[int] | set[int] | dict[int, float] = scores
             if docset is not None:
                 matched = docset.intersection(scores)
-            top = ranker.top(plan.query, max(1, offset + limit), docset)
+                scores = {d: scores[d] for d in matched}
+            top = self._best(searcher, scores, wanted)
+        elif sort_field is None:
+            # A query the ranker cannot take (a phrase, `year:2021`): Whoosh's best, and the
+            # hits tying with the last of them, to order the ties as above.
+            scores = tied_top_scores(searcher, plan.query, wanted, docset)
+            top = self._best(searcher, scores, wanted)
+            matched = self._docsets(searcher).matching(plan.query)
+            if docset is not None:
+                matched = matched & docset
         else:
-            sortedby = None if sort_field is None else sorting.FieldFacet(sort_field)
+            # Equal dates by title, equal titles by date; the uid settles the rest.
+            second = "date_down" if sort_field == "title_key" else "title_key"
             results = searcher.search(
                 plan.query,
-                limit=max(1, offset + limit),
-                sortedby=sortedby,
+                limit=wanted,
+                sortedby=sorting.MultiFacet([sort_field, second, "uid"]),
                 filter=docset,
                 terms=False,
             )
@@ -488,6 +502,12 @@ class SearchIndex:
         suggestion = None
         if not plan.marks.prefixes and total < FEW_HITS and plan.parsed is not None:
             suggestion = self._suggestion(searcher, text, plan.parsed, total)
+        elif plan.marks.prefixes and total == 0:
+            # The word being typed found nothing as a prefix: read it as a whole word.
+            assert self._builder is not None
+            whole = self._builder.plan(text, searcher.reader())
+            if whole.parsed is not None:
+                suggestion = self._suggestion(searcher, text, whole.parsed, total)
         return SearchResult(
             text,
             total,
@@ -498,6 +518,45 @@ class SearchIndex:
             facet_counts,
             plan.marks,
         )
+
+    def _best(self, searcher: Any, scores: dict[int, float], count: int) -> list[tuple[float, int]]:
+        """The `count` best (score, docnum) pairs; equal scores newest first (unknown dates
+        last), then by title, then by uid, so that the order is the same on every run."""
+        if not scores or count <= 0:
+            return []
+        floor = heapq.nlargest(count, scores.values())[-1]
+        near = tolerance(floor)
+        # Scores over the last kept; those of several talks alike compare equal when rounded.
+        above = [(round(s, 9), d) for d, s in scores.items() if s > floor + near]
+        # The talks scoring as the last of the best: every hit of `year:2021`, often.
+        level = [d for d, s in scores.items() if floor - near <= s <= floor + near]
+        dates = self._dates(searcher)
+        wanted = count - len(above)
+        if len(level) > wanted:
+            chosen = heapq.nsmallest(wanted, level, key=dates.__getitem__)
+            last = dates[chosen[-1]]
+            # Those of the last date kept, all of them: their titles decide.
+            level = [d for d in level if dates[d] <= last]
+        reader = searcher.reader()
+        titles, uids = reader.column_reader("title_key"), reader.column_reader("uid")
+
+        def order(pair: tuple[float, int]) -> tuple[float, int, bytes, str]:
+            docnum = pair[1]
+            return (-pair[0], dates[docnum], titles[docnum], uids[docnum])
+
+        best = above + [(floor, d) for d in level]
+        best.sort(key=order)
+        return [(scores[docnum], docnum) for _score, docnum in best[:count]]
+
+    def _dates(self, searcher: Any) -> list[int]:
+        """Every talk's date key (`date_down`: newest first, unknown last), by docnum."""
+        if self._date_keys is None or self._date_keys[0] is not searcher:
+            keys: list[int] = []
+            for subsearcher, offset in searcher.leaf_searchers():
+                assert offset == len(keys), "segments are numbered one after the other"
+                keys.extend(numeric_column(subsearcher.reader(), "date_down"))
+            self._date_keys = (searcher, keys)
+        return self._date_keys[1]
 
     def highlights(self, uid: str, query: str, *, as_you_type: bool = False) -> dict[str, str]:
         """Highlights of one talk for a query (for hits past the first 20, shown lazily)."""
@@ -571,7 +630,8 @@ class SearchIndex:
         stored = searcher.stored_fields(corrected.top_n[0][1])
         surface = _surface_forms(f"{stored.get('title', '')} {stored.get('abstract', '')}")
         suggestion = re.sub(r"\w+", lambda m: surface.get(m.group(), m.group()), correction.string)
-        return suggestion if suggestion.strip() != text.strip() else None
+        suggestion = suggestion.strip()
+        return suggestion if suggestion != text.strip() else None
 
     # ------------------------------------------------------------------ talk pages
 
