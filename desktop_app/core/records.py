@@ -117,6 +117,7 @@ class TalkRow:
     starred: bool
     watched: bool
     series_short_name: str = ""
+    new: bool = False  # arrived since the last visit and not opened yet
 
     @property
     def untitled(self) -> bool:
@@ -181,6 +182,7 @@ class TalkFilter:
     upcoming: bool | None = None  # True: start in the future; False: in the past
     has_date: bool | None = None
     needs_facts: bool | None = None  # True: without a title, a speaker or a date
+    new: bool | None = None  # True: arrived since the last visit, not opened yet
     uids: tuple[str, ...] | None = None
 
 
@@ -277,4 +279,10 @@ class FacetCounts:
     upcoming: int = 0
     past: int = 0
     needs_facts: int = 0
+    new: int = 0
     total: int = 0
+
+    @property
+    def undated(self) -> int:
+        """How many of the talks have no date ("Date unknown"; `year[None]`)."""
+        return self.year.get(None, 0)
