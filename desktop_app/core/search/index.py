@@ -31,7 +31,7 @@ from desktop_app.core.search.queries import QueryBuilder, QueryPlan
 from desktop_app.core.search.ranking import Ranker
 from desktop_app.core.search.results import FACET_NAMES, IndexCheck, SearchHit, SearchResult
 from desktop_app.core.search.schema import DEFAULT_FIELDS, talk_digest, talk_document
-from desktop_app.core.search.stopwords import CONTRACTION_FRAGMENTS
+from desktop_app.core.search.stopwords import is_key_term_noise
 from desktop_app.core.search.ties import numeric_column, tied_top_scores, tolerance
 from desktop_app.core.search.writers import ParallelWriter, SegmentWriter
 
@@ -663,14 +663,15 @@ class SearchIndex:
             if stored is None:
                 return []
             source = f"{stored.get('title', '')}\n{stored.get('abstract', '')}"
+            # More than asked for: stop and filler words, numbers and short tokens are left out.
             terms = searcher.key_terms_from_text(
-                "abstract", source, numterms=limit + len(CONTRACTION_FRAGMENTS), normalize=True
+                "abstract", source, numterms=3 * limit + 30, normalize=True
             )
             surface = _surface_forms(source)
             words = [
                 (surface.get(term, term), float(weight))
                 for term, weight in terms
-                if term not in CONTRACTION_FRAGMENTS
+                if not is_key_term_noise(term) and not is_key_term_noise(surface.get(term, term))
             ]
             return words[:limit]
 
