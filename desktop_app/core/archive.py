@@ -6,12 +6,13 @@ import gc
 import logging
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
-from sqlalchemy import exists, extract, func, or_, select
+from sqlalchemy import and_, exists, extract, func, or_, select
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from desktop_app.core import db
 from desktop_app.core.errors import ArchiveBusyError, ArchiveError, InputError, NotFoundError
@@ -51,11 +52,19 @@ from desktop_app.core.talk_edits import talk_data as _talk_data
 from desktop_app.core.textfold import fold_name
 from desktop_app.core.timeutil import from_utc_naive, utc_now
 from desktop_app.core.upsert import GENERATION_KEY, Upsert, next_generation
+from desktop_app.core.urls import is_web_url
+
+if TYPE_CHECKING:
+    from desktop_app.core.sources.review import ReviewInfo
+    from desktop_app.core.sources.store import SourceInfo
+    from desktop_app.core.sources.sync import SyncResult
 
 log = logging.getLogger(__name__)
 
 DATABASE_FILE = "archive.sqlite3"
 BUNDLED_KEY = "bundled_archive_imported"
+VISIT_KEY = "visit_started"  # when the running (or last) session of the app began
+NEW_SINCE_KEY = "new_since"  # when the session before it began: talks since are "new"
 _CHUNK = 500
 _LABEL_SOURCE_CHARS = 400  # of the abstract, enough for an untitled talk's label
 
@@ -137,6 +146,16 @@ class Archive:
                     "Update the app to open it.",
                 ) from error
             raise
+
+    def begin_visit(self) -> None:
+        """A session of the app begins: talks that arrived since the previous one began
+        (and were not opened) are new until seen."""
+        now = utc_now()
+        with self._write() as session:
+            previous = session.get(ArchiveMeta, VISIT_KEY)
+            since = previous.value if previous is not None else str(now)
+            session.merge(ArchiveMeta(key=NEW_SINCE_KEY, value=since))
+            session.merge(ArchiveMeta(key=VISIT_KEY, value=str(now)))
 
     def import_bundled(self) -> ImportReport:
         """Import the archive shipped with the app (done once, on first open)."""
@@ -224,15 +243,26 @@ class Archive:
 
     # ------------------------------------------------------------------ exporting
 
-    def export_jsonl(self, stream: IO[str]) -> int:
-        """Write the whole archive in the exchange format; returns the number of talks."""
+    def export_jsonl(self, stream: IO[str], *, with_user_state: bool = False) -> int:
+        """Write the whole archive in the exchange format (with the user's stars, watched
+        marks and notes when asked); returns the number of talks."""
         count = 0
         with self._read() as session:
             series = [_series_data(s) for s in session.scalars(select(Series).order_by(Series.id))]
+            states = (
+                {
+                    s.uid: {"starred": s.starred, "watched": s.watched, "note": s.note}
+                    for s in session.scalars(select(UserState))
+                    if s.starred or s.watched or s.note
+                }
+                if with_user_state
+                else None
+            )
             talks = session.scalars(
                 select(Talk).order_by(Talk.id).execution_options(yield_per=_CHUNK)
             )
-            for line in export_lines(series, (_talk_data(t) for t in talks)):
+            shared = (_shareable(_talk_data(t)) for t in talks)
+            for line in export_lines(series, shared, states):
                 stream.write(line + "\n")
                 count += 1
         return count - 1 - len(series)
@@ -293,6 +323,7 @@ class Archive:
                 Series.short_name,
                 UserState.starred,
                 UserState.watched,
+                _is_new().label("is_new"),
             )
             .join(Series, Talk.series_id == Series.id)
             .outerjoin(UserState, UserState.uid == Talk.uid),
@@ -490,6 +521,7 @@ class Archive:
                 upcoming=count(Talk.start_utc >= now),
                 past=count(Talk.start_utc < now),
                 needs_facts=count(_lacks_facts()),
+                new=count(_is_new()),
                 total=total,
             )
 
@@ -556,14 +588,9 @@ class Archive:
     def merge_talks(self, keep: str, gone: str) -> list[str]:
         """Merge talk `gone` into `keep` (facts filled from it, marks ORed, notes joined);
         `gone` then answers with `keep`. Returns the fields filled."""
-        from desktop_app.core.talk_edits import TalkEditor
 
         with self._write() as session:
-            filled = TalkEditor(session, utc_now()).merge(keep, gone)
-            generation = next_generation(session)
-            talk = session.scalar(select(Talk).where(Talk.uid == gone))
-            session.delete(talk)
-            session.merge(DeletedTalk(uid=gone, generation=generation))
+            filled = _merge_in(session, keep, gone)
         self._notify(Changes(talks=frozenset({keep, gone}), user_state=frozenset({keep})))
         return filled
 
@@ -600,6 +627,171 @@ class Archive:
 
         with self._read() as session:
             return merged_into(session, uid)
+
+    # ------------------------------------------------------------------ sources and sync
+
+    def add_source(self, series: str, url: str, kind: str | None = None) -> SourceInfo:
+        """Follow a source of a series (the series is created when new)."""
+        from desktop_app.core.sources.store import add_source
+
+        with self._write() as session:
+            info = add_source(session, series, url, kind, utc_now())
+        self._notify(Changes(series=True))
+        return info
+
+    def sources(self, series: str | None = None) -> list[SourceInfo]:
+        """The sources followed (of one series, when given)."""
+        from desktop_app.core.models import Source
+        from desktop_app.core.sources.store import source_info
+
+        with self._read() as session:
+            query = select(Source).order_by(Source.id)
+            if series is not None:
+                query = query.join(Series, Series.id == Source.series_id).where(
+                    Series.slug == series
+                )
+            return [source_info(s) for s in session.scalars(query)]
+
+    def remove_source(self, source_id: int) -> None:
+        """Stop following a source (its talks stay)."""
+        from desktop_app.core.sources.store import get_source
+
+        with self._write() as session:
+            session.delete(get_source(session, source_id))
+
+    def apply_source_answer(
+        self,
+        source_id: int,
+        parsed: ParsedFile | None,
+        etag: str | None,
+        last_modified: str | None,
+        where: str,
+    ) -> SyncResult:
+        """Apply what a source brought (None: not modified) in one transaction."""
+        from desktop_app.core.sources.store import apply_answer, get_source, record_result
+        from desktop_app.core.sources.sync import SyncResult
+
+        now = utc_now()
+        with _collection_paused(), self._write() as session:
+            source = get_source(session, source_id)
+            first = source.last_status in (None, "failed") and source.etag is None
+            series, url = source.series.slug, source.url
+            if parsed is None:
+                record_result(
+                    session, source_id, "unchanged", now, etag=etag, last_modified=last_modified
+                )
+                return SyncResult(source_id, series, url, "unchanged")
+            applied = apply_answer(session, source_id, parsed, where, now)
+            report = applied.report
+            merged, proposed = _review_merges(
+                session, source_id, source.series_id, {t.uid for t in parsed.talks}, now
+            )
+            changed = bool(report.added or report.updated or applied.removed or applied.restored)
+            status = "new" if first else "updated" if changed else "unchanged"
+            record_result(session, source_id, status, now, etag=etag, last_modified=last_modified)
+        uids = (
+            frozenset(report.changed_uids)
+            | set(applied.removed)
+            | set(applied.restored)
+            | {uid for pair in merged for uid in pair}
+        )
+        self._notify(Changes(talks=uids, series=True))
+        return SyncResult(
+            source_id,
+            series,
+            url,
+            status,
+            added=report.added,
+            updated=report.updated,
+            removed=len(applied.removed),
+            merged=len(merged),
+            proposed=proposed,
+            changed_uids=tuple(sorted(uids)),
+        )
+
+    def apply_playlist(self, source_id: int, entries: list[Any], where: str) -> SyncResult:
+        """Attach a playlist's recordings to its series' talks: confident matches at once (as
+        values of the playlist, over the source's, revertible), uncertain ones to review."""
+        from desktop_app.core.sources.review import keep_recording, recordings_for
+        from desktop_app.core.sources.store import get_source, record_result
+        from desktop_app.core.sources.sync import SyncResult
+        from desktop_app.core.talk_edits import TalkEditor
+
+        now = utc_now()
+        with self._write() as session:
+            source = get_source(session, source_id)
+            series, url = source.series.slug, source.url
+            first = source.last_status in (None, "failed") and source.last_sync is None
+            confident, uncertain = recordings_for(session, series, entries)
+            editor = TalkEditor(session, now)
+            attached = [
+                m.talk
+                for m in confident
+                if editor.edit(m.talk, {"recording_url": m.url}, by="playlist")
+            ]
+            proposed = sum(keep_recording(session, m, now) for m in uncertain)
+            status = "new" if first else "updated" if attached else "unchanged"
+            record_result(session, source_id, status, now)
+        self._notify(Changes(talks=frozenset(attached)))
+        return SyncResult(
+            source_id,
+            series,
+            url,
+            status,
+            updated=len(attached),
+            proposed=proposed,
+            changed_uids=tuple(sorted(attached)),
+        )
+
+    def review_list(self) -> list[ReviewInfo]:
+        """The proposals waiting for the user, best first."""
+        from desktop_app.core.sources.review import open_items
+
+        with self._read() as session:
+            return open_items(session)
+
+    def review_accept(self, item_id: int) -> list[str]:
+        """Apply a proposal: merge the two talks, or attach the recording; returns the uids."""
+        from desktop_app.core.sources.review import decide
+        from desktop_app.core.talk_edits import TalkEditor
+
+        with self._write() as session:
+            item = decide(session, item_id, "accepted")
+            uids = list(item.uids)
+            if item.kind == "merge":
+                _merge_in(session, uids[0], uids[1])
+            else:
+                TalkEditor(session, utc_now()).edit(
+                    uids[0], {"recording_url": item.recording_url}, by="playlist"
+                )
+        self._notify(Changes(talks=frozenset(uids), user_state=frozenset(uids[:1])))
+        return uids
+
+    def review_reject(self, item_id: int) -> None:
+        """Drop a proposal for good (it is not proposed again)."""
+        from desktop_app.core.sources.review import decide
+
+        with self._write() as session:
+            decide(session, item_id, "rejected")
+
+    def record_source_failure(self, source_id: int, message: str) -> None:
+        """Keep a failed sync's reason on the source (nothing else changes)."""
+        from desktop_app.core.sources.store import record_result
+
+        with self._write() as session:
+            record_result(session, source_id, "failed", utc_now(), error=message)
+
+    def talk_sources(self, uid: str) -> list[SourceInfo]:
+        """The sources that brought a talk."""
+        from desktop_app.core.sources.store import sources_of_talk
+
+        with self._read() as session:
+            return sources_of_talk(session, uid)
+
+    def removed_by_source(self, uid: str) -> bool:
+        """True when the feed that brought the talk no longer lists it."""
+        with self._read() as session:
+            return bool(session.scalar(select(Talk.removed_by_source).where(Talk.uid == uid)))
 
     def delete_talk(self, uid: str) -> Changes:
         """Remove a talk (the user's state is kept, keyed by uid, should it come back)."""
@@ -690,12 +882,61 @@ def _filtered(query: Any, f: TalkFilter) -> Any:
     if f.upcoming is not None:
         now = utc_now()
         query = query.where(Talk.start_utc >= now if f.upcoming else Talk.start_utc < now)
+    if f.new is not None:
+        query = query.where(_is_new() if f.new else ~_is_new())
     if f.needs_facts is not None:
         lacking = _lacks_facts()
         query = query.where(lacking if f.needs_facts else ~lacking)
     if f.uids is not None:
         query = query.where(Talk.uid.in_(f.uids))
     return query
+
+
+def _is_new() -> Any:
+    """A talk that arrived after the previous visit began and was not opened since."""
+    since = select(ArchiveMeta.value).where(ArchiveMeta.key == NEW_SINCE_KEY).scalar_subquery()
+    state = aliased(UserState)  # the list's own join of UserState must not correlate here
+    opened = exists().where(state.uid == Talk.uid, state.last_opened.is_not(None))
+    return and_(since.is_not(None), Talk.created_at > since, ~opened)
+
+
+def _shareable(talk: TalkData) -> TalkData:
+    """A talk as exported: a recording that is a file on this computer stays here."""
+    if talk.recording_url and not is_web_url(talk.recording_url):
+        return replace(talk, recording_url=None)
+    return talk
+
+
+def _merge_in(session: Session, keep: str, gone: str) -> list[str]:
+    """Merge talk `gone` into `keep` inside a write transaction (its row goes, a tombstone
+    tells the search index)."""
+    from desktop_app.core.talk_edits import TalkEditor
+
+    filled = TalkEditor(session, utc_now()).merge(keep, gone)
+    generation = next_generation(session)
+    talk = session.scalar(select(Talk).where(Talk.uid == gone))
+    session.delete(talk)
+    session.merge(DeletedTalk(uid=gone, generation=generation))
+    return filled
+
+
+def _review_merges(
+    session: Session, source_id: int, series_id: int, uids: set[str], now: Any
+) -> tuple[list[tuple[str, str]], int]:
+    """After a source was applied: merge what is surely one talk, keep the rest for review.
+    Returns the merged (kept, gone) pairs and the number of proposals kept."""
+    from desktop_app.core.sources.review import keep, merge_proposals
+
+    merged: list[tuple[str, str]] = []
+    proposed = 0
+    for proposal in merge_proposals(session, source_id, series_id, uids):
+        kept, gone = proposal.talks
+        if proposal.automatic:
+            _merge_in(session, kept, gone)
+            merged.append((kept, gone))
+        else:
+            proposed += keep(session, proposal, now)
+    return merged, proposed
 
 
 def _lacks_facts() -> Any:
@@ -773,6 +1014,7 @@ def _talk_row(row: Any, speakers: tuple[Speaker, ...]) -> TalkRow:
         starred=bool(row.starred),
         watched=bool(row.watched),
         series_short_name=row.short_name or row.name,
+        new=bool(row.is_new),
     )
 
 

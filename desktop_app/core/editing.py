@@ -175,10 +175,16 @@ def _link_value(link: Any) -> dict[str, Any]:
     return {"kind": kind, "url": checked, "label": label}
 
 
-def shown_talk(source: TalkData, edits: Mapping[str, Any]) -> TalkData:
+ORIGIN_PROVENANCE = {"edited": "edited", "merge": "merged", "playlist": "youtube"}
+
+
+def shown_talk(
+    source: TalkData, edits: Mapping[str, Any], origins: Mapping[str, str] | None = None
+) -> TalkData:
     """The talk as shown: the source's facts with the edits laid over them.
 
-    `field_provenance` says, per field, "edited" or the source's name.
+    `field_provenance` says, per field, "edited" (or "merged", "youtube" for values a merge
+    or a playlist brought: `origins`, field → the edit's `by`) or the source's name.
     """
     if not edits:
         return source
@@ -187,12 +193,20 @@ def shown_talk(source: TalkData, edits: Mapping[str, Any]) -> TalkData:
     if "start" in edits or "timezone" in edits:
         record["start"] = _restate_start(source, edits)
     record.pop("field_provenance", None)
+    # An edited recording may be a local file (checked by the URL policy when it was typed);
+    # the exchange format's reader takes web links only.
+    recording = record["recording_url"] if "recording_url" in edits else None
+    if recording is not None:
+        record["recording_url"] = None
     try:
         talk = read_talk(record)
     except RecordError as error:
         raise InputError(f"{error.field}: {error}") from error
+    if recording is not None:
+        talk = replace(talk, recording_url=recording)
     provenance = dict(source.field_provenance or {})
-    provenance.update(dict.fromkeys(edits, "edited"))
+    origins = origins or {}
+    provenance.update({f: ORIGIN_PROVENANCE.get(origins.get(f, "edited"), "edited") for f in edits})
     return replace(
         talk,
         source=source.source,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from desktop_app.core.records import SeriesData, TalkData
@@ -100,10 +100,18 @@ def content_hash(record: dict[str, Any]) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def export_lines(series: Iterable[SeriesData], talks: Iterable[TalkData]) -> Iterator[str]:
-    """The lines of an exchange file: the header, the series, then the talks."""
+def export_lines(
+    series: Iterable[SeriesData],
+    talks: Iterable[TalkData],
+    user_states: Mapping[str, dict[str, Any]] | None = None,
+) -> Iterator[str]:
+    """The lines of an exchange file: the header, the series, then the talks (with the user's
+    marks and notes in a `user` object when `user_states` is given)."""
     yield dumps_record(HEADER)
     for item in series:
         yield dumps_record(series_to_record(item))
     for talk in talks:
-        yield dumps_record(talk_to_record(talk))
+        record = talk_to_record(talk)
+        if user_states is not None and talk.uid in user_states:
+            record["user"] = user_states[talk.uid]
+        yield dumps_record(record)

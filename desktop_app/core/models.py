@@ -160,6 +160,9 @@ class Talk(Base):
     # The facts as the source gave them (an exchange record), kept while the user's edits
     # (TalkEdit) change what is shown; None: no edits, the shown facts are the source's.
     source_record: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
+    # The feed this talk came from dropped it while listing the rest (the talk stays, with
+    # the user's marks and notes; migration 0005).
+    removed_by_source: Mapped[bool] = mapped_column(Boolean, default=False)
     revision: Mapped[int] = mapped_column(Integer, default=0)
     generation: Mapped[int] = mapped_column(Integer, default=0, index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime)
@@ -234,3 +237,51 @@ class TalkMerge(Base):
     gone_uid: Mapped[str] = mapped_column(String(120), primary_key=True)
     kept_uid: Mapped[str] = mapped_column(String(120), index=True)
     merged_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class Source(Base):
+    """A place a series publishes its talks: a calendar feed, researchseminars.org, a YouTube
+    playlist or a local file, read again on every sync."""
+
+    __tablename__ = "sources"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    series_id: Mapped[int] = mapped_column(ForeignKey("series.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))  # ics, researchseminars, youtube, file
+    url: Mapped[str] = mapped_column(Text)  # a URL, a researchseminars.org series id, a path
+    etag: Mapped[str | None] = mapped_column(Text)
+    last_modified: Mapped[str | None] = mapped_column(Text)
+    last_status: Mapped[str | None] = mapped_column(String(16))  # new/updated/unchanged/failed
+    last_sync: Mapped[datetime | None] = mapped_column(DateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+    series: Mapped[Series] = relationship(lazy="joined")
+
+
+class TalkSource(Base):
+    """Which sources brought a talk (shown under "Where the facts come from")."""
+
+    __tablename__ = "talk_sources"
+
+    uid: Mapped[str] = mapped_column(String(120), primary_key=True)
+    source_id: Mapped[int] = mapped_column(
+        ForeignKey("sources.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    seen_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class ReviewItem(Base):
+    """A proposal waiting for the user: two records of one talk to merge, or a recording to
+    attach to a talk."""
+
+    __tablename__ = "review_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # merge or recording
+    uids: Mapped[list[str]] = mapped_column(JSON)
+    recording_url: Mapped[str | None] = mapped_column(Text)
+    score: Mapped[float] = mapped_column(default=0.0)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(16), default="open", index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)

@@ -33,6 +33,7 @@ class AppConfig:
     caldav_username: str = ""
     caldav_calendar: str = ""
     last_calendar_target: str = "system"
+    update_on_start: bool = False  # sync every source when the app starts
 
 
 @dataclass(frozen=True)

@@ -69,6 +69,16 @@ def edits_of(session: Session, uids: Iterable[str]) -> dict[str, dict[str, Any]]
     return found
 
 
+def origins_of(session: Session, uids: Iterable[str]) -> dict[str, dict[str, str]]:
+    """uid → {field: by} of the talks' edits ("edited", "merge", "playlist")."""
+    found: dict[str, dict[str, str]] = {}
+    for chunk in chunks(list(uids)):
+        query = select(TalkEdit.uid, TalkEdit.field, TalkEdit.by).where(TalkEdit.uid.in_(chunk))
+        for uid, field, by in session.execute(query):
+            found.setdefault(uid, {})[field] = by
+    return found
+
+
 def merged_into(session: Session, uid: str) -> str | None:
     """The uid a merged talk lives on as (following chains), or None."""
     seen = {uid}
@@ -107,7 +117,11 @@ class TalkEditor:
         return talk
 
     def edit(
-        self, uid: str, changes: Mapping[str, Any], recording_folders: Iterable[str] = ()
+        self,
+        uid: str,
+        changes: Mapping[str, Any],
+        recording_folders: Iterable[str] = (),
+        by: str = "edited",
     ) -> list[str]:
         """Check and keep typed values (nothing is written when one is refused); returns the
         fields whose shown value changed."""
@@ -130,7 +144,8 @@ class TalkEditor:
         edits = edits_of(self.session, [uid]).get(uid, {})
         source = source_data(talk)
         new_edits = {**edits, **values}
-        new_shown = shown_talk(source, new_edits)  # raises before anything is written
+        origins = {**origins_of(self.session, [uid]).get(uid, {}), **dict.fromkeys(values, by)}
+        new_shown = shown_talk(source, new_edits, origins)  # raises before anything is written
         changed = [
             f
             for f in EDITABLE_FIELDS
@@ -140,7 +155,7 @@ class TalkEditor:
             return []
         for field in changed:
             self.session.merge(
-                TalkEdit(uid=uid, field=field, value=values[field], edited_at=self.now, by="edited")
+                TalkEdit(uid=uid, field=field, value=values[field], edited_at=self.now, by=by)
             )
             self._history(
                 uid, field, field_value(shown, field), field_value(new_shown, field), "edit"
@@ -159,7 +174,7 @@ class TalkEditor:
         shown = talk_data(talk)
         source = source_data(talk)
         del edits[field]
-        new_shown = shown_talk(source, edits)
+        new_shown = shown_talk(source, edits, origins_of(self.session, [uid]).get(uid, {}))
         self.session.execute(delete(TalkEdit).where(TalkEdit.uid == uid, TalkEdit.field == field))
         self._history(
             uid, field, field_value(shown, field), field_value(new_shown, field), "revert"
@@ -187,7 +202,11 @@ class TalkEditor:
         if fills:
             edits = edits_of(self.session, [keep]).get(keep, {})
             source = source_data(kept_talk)
-            new_shown = shown_talk(source, {**edits, **fills})
+            origins = {
+                **origins_of(self.session, [keep]).get(keep, {}),
+                **dict.fromkeys(fills, "merge"),
+            }
+            new_shown = shown_talk(source, {**edits, **fills}, origins)
             for field, value in fills.items():
                 self.session.merge(
                     TalkEdit(uid=keep, field=field, value=value, edited_at=self.now, by="merge")

@@ -6,6 +6,7 @@ collection does not stall the GUI thread while an import runs in the background.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from typing import Any, TypeVar
@@ -26,12 +27,14 @@ from desktop_app.core.models import (
     Talk,
     TalkSpeaker,
     TalkTag,
+    UserState,
 )
 from desktop_app.core.records import ImportProblem, ImportReport, SeriesData, TalkData
 from desktop_app.core.textfold import fold_name
 from desktop_app.core.timeutil import from_utc_naive, to_utc_naive, utc_now
 
 GENERATION_KEY = "generation"
+_SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,119}$")
 CHUNK = 500
 MAX_REPORTED_PROBLEMS = 50
 
@@ -68,13 +71,14 @@ class Upsert:
     def apply(self, parsed: ParsedFile, series_override: str | None) -> ImportReport:
         """Add new talks, update changed ones, leave unchanged ones alone."""
         from desktop_app.core.editing import shown_talk
-        from desktop_app.core.talk_edits import edits_of, gone_uids
+        from desktop_app.core.talk_edits import edits_of, gone_uids, origins_of
 
         series_ids = self._apply_series(parsed, series_override)
         default_slug = parsed.default_series.slug if parsed.default_series else ""
         uids = [t.uid for t in parsed.talks]
         existing = self._existing(uids)
         edits = edits_of(self.session, uids)
+        origins = origins_of(self.session, list(edits))
         merged = gone_uids(self.session, uids)
         new_rows: list[tuple[dict[str, Any], TalkData]] = []
         changed_rows: list[tuple[dict[str, Any], TalkData]] = []
@@ -98,7 +102,7 @@ class Upsert:
                 continue
             talk_edits = edits.get(data.uid)
             if talk_edits:  # the source layer changes; the user's edits stay on top
-                shown = shown_talk(data, talk_edits)
+                shown = shown_talk(data, talk_edits, origins.get(data.uid))
                 row = self.talk_values(shown, series_ids[shown.series], digest)
                 row["source_record"] = talk_to_record(data)
                 data = shown
@@ -114,6 +118,7 @@ class Upsert:
             self.write_talks(new_rows, changed_rows)
         if self.progress is not None:
             self.progress(total, total)
+        self._restore_user_states(parsed.user_states)
         changed = [data.uid for _row, data in new_rows + changed_rows]
         for chunk in chunks(changed):
             self.session.execute(delete(DeletedTalk).where(DeletedTalk.uid.in_(chunk)))
@@ -132,6 +137,23 @@ class Upsert:
             changed_uids=tuple(changed),
         )
 
+    def _restore_user_states(self, states: dict[str, dict[str, Any]]) -> None:
+        """Marks and notes exported "with my marks and notes": stars and watched marks are
+        added to those here, a note is kept when there is none here (else both are kept)."""
+        for uid, wanted in states.items():
+            state = self.session.get(UserState, uid)
+            if state is None:
+                state = UserState(
+                    uid=uid, starred=False, watched=False, note="", updated_at=self.now
+                )
+                self.session.add(state)
+            state.starred = state.starred or bool(wanted.get("starred"))
+            state.watched = state.watched or bool(wanted.get("watched"))
+            note = str(wanted.get("note") or "").strip()
+            if note and note not in state.note:
+                state.note = f"{state.note}\n\n{note}" if state.note.strip() else note
+            state.updated_at = self.now
+
     # ------------------------------------------------------------------ series
 
     def _apply_series(self, parsed: ParsedFile, series_override: str | None) -> dict[str, int]:
@@ -142,9 +164,11 @@ class Upsert:
         if default is not None and default.slug not in by_slug and not series_override:
             by_slug[default.slug] = self._upsert_series(None, default)
         if series_override is not None and series_override not in by_slug:
-            raise InputError(
-                f"--series {series_override}: no such series in the archive or the file",
-                "Known series: " + ", ".join(sorted(by_slug)),
+            # A new series, named from the feed (its X-WR-CALNAME), else after the slug.
+            check_slug(series_override)
+            named = default or SeriesData(slug=series_override, name=series_override)
+            by_slug[series_override] = self._upsert_series(
+                None, replace(named, slug=series_override)
             )
         self.session.flush()
         return {slug: series.id for slug, series in by_slug.items()}
@@ -304,6 +328,15 @@ class Upsert:
         if moved:
             self.session.execute(update(Person), moved)
         return ids
+
+
+def check_slug(slug: str) -> None:
+    """InputError unless `slug` can name a series (letters, digits, "-", "_", ".")."""
+    if not _SLUG.match(slug):
+        raise InputError(
+            f"--series {slug!r}: not a series name",
+            "Use letters, digits, '-', '_' or '.' (at most 120), e.g. my-seminar.",
+        )
 
 
 def _shown_year(data: TalkData) -> int | None:

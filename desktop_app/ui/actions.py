@@ -15,7 +15,11 @@ class ActionId(Enum):
     """The application's commands."""
 
     IMPORT = auto()
+    SOURCES = auto()
+    REVIEW = auto()
+    UPDATE = auto()
     EXPORT_ARCHIVE = auto()
+    EXPORT_ARCHIVE_MINE = auto()
     EXPORT_SELECTION_ICS = auto()
     EXPORT_SELECTION_JSONL = auto()
     PREFERENCES = auto()
@@ -30,6 +34,7 @@ class ActionId(Enum):
     TOGGLE_WATCHED = auto()
     CLEAR_FILTERS = auto()
     EDIT_TALK = auto()
+    LINK_RECORDING = auto()
     BACK = auto()
     FORWARD = auto()
     SHORTCUTS = auto()
@@ -44,10 +49,34 @@ _SPECS: dict[ActionId, tuple[str, tuple[str | QKeySequence.StandardKey, ...], st
         "Import talks from .jsonl or .ics files",
         "import",
     ),
+    ActionId.SOURCES: (
+        "&Sources…",
+        (),
+        "The calendar feeds, researchseminars.org series and files the archive follows",
+        "",
+    ),
+    ActionId.REVIEW: (
+        "&Review proposals…",
+        (),
+        "Records that seem to be one talk, and recordings proposed for talks",
+        "",
+    ),
+    ActionId.UPDATE: (
+        "&Update from sources",
+        (QKeySequence.StandardKey.Refresh, "F5"),
+        "Bring new and changed talks from every source (F5)",
+        "import",
+    ),
     ActionId.EXPORT_ARCHIVE: (
         "&Export archive (.jsonl)…",
         (),
         "Write the whole archive in the exchange format",
+        "",
+    ),
+    ActionId.EXPORT_ARCHIVE_MINE: (
+        "Export archive with my &marks and notes (.jsonl)…",
+        (),
+        "The whole archive with your stars, watched marks and notes (to move to another computer)",
         "",
     ),
     ActionId.EXPORT_SELECTION_ICS: (
@@ -74,6 +103,12 @@ _SPECS: dict[ActionId, tuple[str, tuple[str | QKeySequence.StandardKey, ...], st
         ("Ctrl+E", "F2"),
         "Complete or correct the talk's facts (several selected: a series, tag or affiliation)",
         "",
+    ),
+    ActionId.LINK_RECORDING: (
+        "&Link a recording…",
+        (),
+        "Give the talk's recording: a web link, or a file inside a recordings folder",
+        "recording",
     ),
     ActionId.BACK: (
         "&Back",
@@ -163,6 +198,7 @@ def create_actions(parent: QWidget) -> dict[ActionId, QAction]:
 # The Talk menu, and the first part of the talk list's context menu (None: a separator).
 TALK_ACTIONS = (
     ActionId.EDIT_TALK,
+    ActionId.LINK_RECORDING,
     None,
     ActionId.OPEN_RECORDING,
     ActionId.ADD_TO_CALENDAR,
@@ -177,8 +213,12 @@ MENUS: tuple[tuple[str, tuple[ActionId | str | None, ...]], ...] = (
         "&File",
         (
             ActionId.IMPORT,
+            ActionId.SOURCES,
+            ActionId.UPDATE,
+            ActionId.REVIEW,
             None,
             ActionId.EXPORT_ARCHIVE,
+            ActionId.EXPORT_ARCHIVE_MINE,
             ActionId.EXPORT_SELECTION_ICS,
             ActionId.EXPORT_SELECTION_JSONL,
             None,

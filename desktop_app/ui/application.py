@@ -152,11 +152,15 @@ def run(options: argparse.Namespace) -> int:
     def open_archive() -> Archive:
         from desktop_app.core.archive import Archive
 
-        return Archive.open(folder)
+        archive = Archive.open(folder)
+        archive.begin_visit()
+        return archive
 
     def attach(archive: Archive) -> None:
         opened.append(archive)
         window.attach_archive(archive)
+        if config.update_on_start and not measuring:
+            window.sync.update()
 
     def failed(error: Exception) -> None:
         QMessageBox.critical(window, "The archive could not be opened", f"{folder}\n\n{error}")

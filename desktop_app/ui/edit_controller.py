@@ -98,6 +98,7 @@ class EditController(QObject):
         series = [(s.series.slug, s.series.short_name or s.series.name) for s in archive.series()]
         speakers = archive.known_speakers()
         self.uids = uids
+        w.edit_pane.recording_folders = list(w.config.recording_folders)
         if len(uids) > 1:
             w.edit_pane.load_bulk(len(uids), series, speakers)
         else:

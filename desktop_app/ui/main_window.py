@@ -55,6 +55,7 @@ from desktop_app.ui.models.talk_table_model import (
     TalkUidRole,
 )
 from desktop_app.ui.search_index_controller import SearchIndexController
+from desktop_app.ui.sync_controller import SyncController
 from desktop_app.ui.talk_list_controller import TalkListController
 from desktop_app.ui.talk_page_controller import TalkPageController
 from desktop_app.ui.tasks import TaskRunner
@@ -344,8 +345,15 @@ class MainWindow(QMainWindow):
         )
         self.pages = TalkPageController(self)
         self.editor = EditController(self)
+        self.sync = SyncController(self)
+        a[ActionId.UPDATE].triggered.connect(self.sync.update)
+        a[ActionId.SOURCES].triggered.connect(self.show_sources)
+        a[ActionId.REVIEW].triggered.connect(self.show_review)
         self.editor.saved.connect(self._on_talks_edited)
         a[ActionId.EDIT_TALK].triggered.connect(lambda: self.editor.open())
+        a[ActionId.LINK_RECORDING].triggered.connect(
+            lambda: self.editor.open(focus="recording_url")
+        )
         self.pages.history_changed.connect(self._on_history_changed)
         self.update_talk_actions()
         self.table.doubleClicked.connect(lambda _index: self.open_recording())
@@ -361,6 +369,9 @@ class MainWindow(QMainWindow):
         self.search.updated.connect(self._on_search_index_updated)
         a[ActionId.IMPORT].triggered.connect(self.choose_import_files)
         a[ActionId.EXPORT_ARCHIVE].triggered.connect(lambda: talk_actions.export_archive(self))
+        a[ActionId.EXPORT_ARCHIVE_MINE].triggered.connect(
+            lambda: talk_actions.export_archive(self, with_user_state=True)
+        )
         a[ActionId.EXPORT_SELECTION_ICS].triggered.connect(lambda: self.export_selection("ics"))
         a[ActionId.EXPORT_SELECTION_JSONL].triggered.connect(lambda: self.export_selection("jsonl"))
         a[ActionId.PREFERENCES].triggered.connect(self.show_preferences)
@@ -580,6 +591,7 @@ class MainWindow(QMainWindow):
         a[ActionId.OPEN_RECORDING].setEnabled(bool(talk and talk.recording_url))
         a[ActionId.ADD_TO_CALENDAR].setEnabled(bool(talk and talk.start))
         a[ActionId.EDIT_TALK].setEnabled(bool(uids))
+        a[ActionId.LINK_RECORDING].setEnabled(talk is not None)
 
     @Slot(list)
     def _on_talks_edited(self, uids: list[str]) -> None:
@@ -677,6 +689,25 @@ class MainWindow(QMainWindow):
 
             apply_theme(self.config.theme)
             self.pages.refresh()
+
+    def show_sources(self) -> None:
+        """File → Sources…"""
+        from desktop_app.ui.dialogs.sources import SourcesDialog
+
+        dialog = SourcesDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        self.sources_dialog = dialog
+
+    def show_review(self) -> None:
+        """File → Review proposals…"""
+        from desktop_app.ui.dialogs.review import ReviewDialog
+
+        dialog = ReviewDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.decided.connect(self._on_talks_edited)
+        dialog.open()
+        self.review_dialog = dialog
 
     def show_shortcuts(self) -> None:
         """Help → Keyboard shortcuts and search syntax."""

@@ -192,8 +192,8 @@ def copy_link(window: MainWindow) -> None:
     window.statusBar().showMessage(f"Copied the {what} to the clipboard", 3000)
 
 
-def export_archive(window: MainWindow) -> None:
-    """Write the whole archive in the exchange format."""
+def export_archive(window: MainWindow, *, with_user_state: bool = False) -> None:
+    """Write the whole archive in the exchange format (with the user's marks and notes)."""
     path, _ = QFileDialog.getSaveFileName(
         window, "Export archive", "seminar-archive.jsonl", "JSON Lines (*.jsonl)"
     )
@@ -203,7 +203,7 @@ def export_archive(window: MainWindow) -> None:
     def run() -> int:
         temporary = Path(path + ".part")
         with temporary.open("w", encoding="utf-8", newline="\n") as stream:
-            count = window.archive.export_jsonl(stream)
+            count = window.archive.export_jsonl(stream, with_user_state=with_user_state)
         temporary.replace(path)
         return count
 

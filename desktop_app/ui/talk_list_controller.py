@@ -90,6 +90,8 @@ class TalkListController(QObject):
         self._request += 1
         request = self._request
         query = w.search_field.text().strip()
+        # A trailing space tells the search the last word is complete (not a prefix).
+        typed = w.search_field.text().lstrip() if query else ""
         talk_filter = w.sidebar.current_filter()
         archive = w.archive
         self.terms = talk_html.highlight_terms(query)
@@ -114,7 +116,7 @@ class TalkListController(QObject):
         def run() -> tuple[Any, list[str], list[TalkRow]]:
             if query:
                 result = index.search(
-                    query,
+                    typed,
                     limit=SEARCH_PAGE,
                     sort=search_sort,
                     facets=False,

@@ -168,6 +168,8 @@ class TalkPageController(QObject):
             zone=w.display_zone,
             key_terms=extras[0] if extras else (),
             related=extras[1] if extras else (),
+            sources=[(s.kind, s.url) for s in w.archive.talk_sources(uid)],
+            removed_by_source=w.archive.removed_by_source(uid),
         )
         w.panel.show_talk(detail, page)
         if changed:

@@ -256,3 +256,46 @@ def test_needs_facts_lists_talks_without_title_speaker_or_date(archive: Archive)
         UNTITLED, {"title": "Now titled", "speakers": ["Ada Lovelace"], "start": "2024-01-01T10:00"}
     )
     assert UNTITLED not in archive.list_uids(TalkFilter(needs_facts=True))
+
+
+def test_export_with_user_state_restores_marks_and_notes_elsewhere(
+    archive: Archive, tmp_path: Path
+) -> None:
+    archive.set_user_state(LAWRENCE, starred=True, note="read the CSQ paper")
+    archive.edit_talk(UNTITLED, {"title": "A title I found"})
+    plain, mine = tmp_path / "plain.jsonl", tmp_path / "mine.jsonl"
+    with plain.open("w", encoding="utf-8") as stream:
+        archive.export_jsonl(stream)
+    with mine.open("w", encoding="utf-8") as stream:
+        archive.export_jsonl(stream, with_user_state=True)
+    assert '"user"' not in plain.read_text(encoding="utf-8")
+    assert '"field_provenance": {"title": "edited"}' in plain.read_text(encoding="utf-8")
+    with Archive.open(tmp_path / "elsewhere", import_bundled=False) as other:
+        other.import_file(plain)
+        assert not other.get_talk(LAWRENCE).user.starred
+        assert other.get_talk(UNTITLED).talk.title == "A title I found"  # as a source fact
+        other.import_file(mine)
+        restored = other.get_talk(LAWRENCE).user
+        assert restored.starred and restored.note == "read the CSQ paper"
+        other.import_file(mine)  # again: nothing doubles
+        assert other.get_talk(LAWRENCE).user.note == "read the CSQ paper"
+
+
+def test_a_local_recording_is_kept_here_and_left_out_of_exports(
+    archive: Archive, tmp_path: Path
+) -> None:
+    video = tmp_path / "recordings" / "talk.mp4"
+    video.parent.mkdir()
+    video.write_bytes(b"\x00")
+    with pytest.raises(InputError, match="recording"):
+        archive.edit_talk(LAWRENCE, {"recording_url": str(video)})  # no folder chosen
+    archive.edit_talk(
+        LAWRENCE, {"recording_url": str(video)}, recording_folders=[str(video.parent)]
+    )
+    assert archive.get_talk(LAWRENCE).talk.recording_url == str(video)
+    exported = tmp_path / "out.jsonl"
+    with exported.open("w", encoding="utf-8") as stream:
+        archive.export_jsonl(stream)
+    assert str(video) not in exported.read_text(encoding="utf-8")
+    with Archive.open(tmp_path / "elsewhere", import_bundled=False) as other:
+        assert other.import_file(exported).added == 221

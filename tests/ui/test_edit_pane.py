@@ -3,6 +3,10 @@ bulk form, "Needs facts" and "Add the date…"."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
+import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
@@ -130,3 +134,43 @@ def test_needs_facts_and_add_the_date_make_a_keyboard_loop(
     qtbot.waitUntil(lambda: window.undo_stack.count() == before + 1, timeout=5000)
     start = window.archive.get_talk(undated).talk.start
     assert start is not None and start.isoformat() == "2022-03-03T17:00:00+01:00"
+
+
+def test_export_with_my_marks_and_notes_from_the_file_menu(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "mine.jsonl"
+    # The save dialog needs a person; the path it would return is given here.
+    monkeypatch.setattr(
+        "desktop_app.ui.talk_actions.QFileDialog.getSaveFileName",
+        lambda *_args: (str(target), "JSON Lines (*.jsonl)"),
+    )
+    window.archive.set_user_state(LAWRENCE, starred=True, note="mine")
+    window.actions_by_id[ActionId.EXPORT_ARCHIVE_MINE].trigger()
+    qtbot.waitUntil(lambda: "written to" in window.statusBar().currentMessage(), timeout=10_000)
+    records = [json.loads(line) for line in target.read_text(encoding="utf-8").splitlines()]
+    [lawrence] = [r for r in records if r.get("uid") == LAWRENCE]
+    assert lawrence["user"] == {"starred": True, "watched": False, "note": "mine"}
+
+
+def test_link_a_recording_accepts_a_file_in_a_recordings_folder(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    from dataclasses import replace
+
+    video = tmp_path / "talks" / "lawrence.mp4"
+    video.parent.mkdir()
+    video.write_bytes(b"\x00")
+    window.config = replace(window.config, recording_folders=[str(video.parent)])
+    select(window, LAWRENCE)
+    window.actions_by_id[ActionId.LINK_RECORDING].trigger()
+    pane = window.edit_pane
+    assert pane.recording.hasFocus()
+    pane.recording.setText("/etc/passwd")
+    assert pane.errors["recording_url"].isVisibleTo(pane)  # outside the chosen folders
+    pane.recording.setText(str(video))
+    assert not pane.errors["recording_url"].isVisibleTo(pane)
+    with qtbot.waitSignal(window.list_updated, timeout=10_000):
+        pane.save_button.click()
+    assert window.archive.get_talk(LAWRENCE).talk.recording_url == str(video)
+    assert window.panel.open_button.isEnabled()

@@ -125,6 +125,24 @@ def test_a_filter_that_keeps_the_talk_keeps_its_page_and_selection(
     assert window.selected_uids() == [LAWRENCE]
 
 
+# 3 ------------------------------------------------------------------ did you mean
+
+
+def test_did_you_mean_shows_as_you_type_once_the_word_is_complete(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    search(qtbot, window, "stabilty")  # still being typed: read as a prefix, which finds none
+    assert window.model.total() == 0
+    assert window.suggestion.isVisibleTo(window)
+    assert "stability" in window.suggestion.text()
+    search(qtbot, window, "gradient stabilty ")  # the word is complete
+    assert window.suggestion.isVisibleTo(window) and "stability" in window.suggestion.text()
+    with qtbot.waitSignal(window.list_updated, timeout=10_000):
+        window.suggestion.linkActivated.emit("gradient stability")
+    assert window.search_field.text() == "gradient stability"
+    assert window.model.total() > 0
+
+
 # 4 ------------------------------------------------------------------ key terms stay
 
 
@@ -358,6 +376,24 @@ def test_the_list_keeps_its_share_at_800_by_600(qtbot: QtBot, window: MainWindow
 def test_the_window_fits_the_available_screen(window: MainWindow) -> None:
     free = window.screen().availableGeometry()
     assert window.width() <= free.width() and window.height() <= free.height()
+
+
+# 10 ----------------------------------------------------------------- LaTeX on the page
+
+
+def test_unknown_macros_are_kept_and_a_space_after_a_macro_stays(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    record = talk_record(
+        "talk-latex-1", abstract=r"The rate $\veps$ varies with $\sigma$ This is the point."
+    )
+    feed = write_jsonl(tmp_path / "latex.jsonl", [record])
+    with qtbot.waitSignal(window.import_finished, timeout=20_000):
+        window.import_files([feed])
+    window.pages.show_talk("talk-latex-1")
+    text = page_text(window)
+    assert "\\veps varies" in text
+    assert "σ This" in text
 
 
 # 11 ----------------------------------------------------------------- words a user reads

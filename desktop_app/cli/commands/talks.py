@@ -53,6 +53,11 @@ def register(subparsers: Any) -> None:
         metavar="FILE.jsonl",
         help="the file to write ('-' for stdout)",
     )
+    parser.add_argument(
+        "--with-user-state",
+        action="store_true",
+        help="include your stars, watched marks and notes (importing the file restores them)",
+    )
     parser.set_defaults(handler=run_export)
 
     parser = subparsers.add_parser("list", help="list talks (unknown dates last)")
@@ -97,8 +102,9 @@ def run_import(options: argparse.Namespace) -> int:
 def run_export(options: argparse.Namespace) -> int:
     """Write the exchange file atomically (never a half-written file)."""
     with open_archive(options) as archive:
+        mine = options.with_user_state
         if options.output == "-":
-            archive.export_jsonl(sys.stdout)
+            archive.export_jsonl(sys.stdout, with_user_state=mine)
             return 0
         target = Path(options.output)
         if target.is_dir():
@@ -106,7 +112,7 @@ def run_export(options: argparse.Namespace) -> int:
         temporary = target.with_name(target.name + ".part")
         try:
             with temporary.open("w", encoding="utf-8", newline="\n") as stream:
-                count = archive.export_jsonl(stream)
+                count = archive.export_jsonl(stream, with_user_state=mine)
         except OSError as error:
             raise InputError(f"{target}: cannot be written ({error.strerror})") from error
         temporary.replace(target)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from desktop_app.core.errors import InputError
 from desktop_app.core.records import ImportProblem, SeriesData, TalkData
@@ -26,6 +26,8 @@ class ParsedFile:
     warnings: list[ImportProblem] = field(default_factory=list)
     default_series: SeriesData | None = None
     rejected: int = 0
+    # uid → {"starred", "watched", "note"}: the user's marks exported "with my marks and notes"
+    user_states: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 class Importer(Protocol):

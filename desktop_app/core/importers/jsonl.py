@@ -190,6 +190,25 @@ def read_talk(record: dict[str, Any]) -> TalkData:
     )
 
 
+def read_user_state(value: Any) -> dict[str, Any]:
+    """A talk's `user` object (stars, watched marks, a note), validated."""
+    if not isinstance(value, dict):
+        raise RecordError("user", "must be an object with starred, watched and note")
+    unknown = set(value) - {"starred", "watched", "note"}
+    if unknown:
+        raise RecordError("user", f"unknown field {sorted(unknown)[0]!r}")
+    for key in ("starred", "watched"):
+        if not isinstance(value.get(key, False), bool):
+            raise RecordError("user", f"{key} must be true or false")
+    if not isinstance(value.get("note", ""), str):
+        raise RecordError("user", "note must be text")
+    return {
+        "starred": value.get("starred", False),
+        "watched": value.get("watched", False),
+        "note": value.get("note", ""),
+    }
+
+
 def _check_header(record: dict[str, Any]) -> None:
     if set(record) - {"kind", "format", "version"}:
         raise RecordError(sorted(set(record) - {"kind", "format", "version"})[0], "unknown field")
@@ -278,6 +297,9 @@ class JsonLinesImporter:
             seen_slugs[series.slug] = number
             parsed.series.append(series)
         elif kind == "talk":
+            user = record.pop("user", None)
+            if user is not None:
+                parsed.user_states[str(record.get("uid"))] = read_user_state(user)
             talk = read_talk(record)
             if talk.uid in seen_uids:
                 raise RecordError("uid", f"repeats line {seen_uids[talk.uid]}")

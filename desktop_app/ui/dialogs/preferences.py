@@ -8,6 +8,7 @@ from typing import Any
 from zoneinfo import available_timezones
 
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -67,6 +68,11 @@ class PreferencesDialog(QDialog):
         self.reminder.setSpecialValueText("No reminder")
         self.reminder.setValue(config.reminder_minutes)
         form.addRow("Calendar reminder:", self.reminder)
+        self.update_on_start = QCheckBox("Update from the sources when the app starts")
+        self.update_on_start.setAccessibleName("Update when the app starts")
+        self.update_on_start.setToolTip("Sync every source (File → Sources…) at each start")
+        self.update_on_start.setChecked(config.update_on_start)
+        form.addRow("Sources:", self.update_on_start)
 
         self.theme = QComboBox()
         self.theme.setAccessibleName("Theme")
@@ -165,6 +171,7 @@ class PreferencesDialog(QDialog):
             archive_dir=self.folder.text().strip(),
             display_timezone="" if zone in {"", SYSTEM_ZONE} else zone,
             reminder_minutes=self.reminder.value(),
+            update_on_start=self.update_on_start.isChecked(),
             theme=self.theme.currentText(),
             recording_folders=[self.folders.item(i).text() for i in range(self.folders.count())],
             caldav_url=self.caldav_url.text().strip(),

@@ -222,7 +222,8 @@ class TalkTableModel(QAbstractTableModel):
             page = [u for u in self._uids[start : start + ROW_BATCH] if u not in self._rows]
             for row in self._archive.rows_for(page):
                 self._rows[row.uid] = row
-        return self._rows[uid]
+        # A talk merged or deleted since the list was read shows as gone until it refreshes.
+        return self._rows.get(uid) or _gone_row(uid)
 
     def _cell(self, index: Index) -> Cell | None:
         """The painted values of a cell, worked out once per talk (None: no such cell)."""
@@ -243,10 +244,11 @@ class TalkTableModel(QAbstractTableModel):
             cell[_DECORATION] = icon("recording")
         elif column == STAR and row.starred:
             cell[_DECORATION] = icon("star")
-        elif column == TITLE and (row.untitled or row.cancelled):
+        elif column == TITLE and (row.untitled or row.cancelled or row.new):
             font = QFont()
             font.setItalic(row.untitled)
             font.setStrikeOut(row.cancelled)
+            font.setBold(row.new)  # arrived since the last visit, not opened yet
             cell[_FONT] = font
             if row.untitled:  # muted: the colour follows the palette, asked for when painted
                 cell[_FOREGROUND] = QPalette.ColorRole.PlaceholderText
@@ -338,3 +340,22 @@ class TalkTableModel(QAbstractTableModel):
         if column == TITLE:
             return row.display_title
         return None
+
+
+def _gone_row(uid: str) -> TalkRow:
+    """The row of a talk that left the archive after the list was read."""
+    return TalkRow(
+        uid=uid,
+        title=None,
+        display_title="(no longer in the archive)",
+        speakers=(),
+        series="",
+        series_name="",
+        start=None,
+        timezone=None,
+        duration_minutes=None,
+        recording_url=None,
+        cancelled=False,
+        starred=False,
+        watched=False,
+    )

@@ -78,6 +78,7 @@ class EditPane(QWidget):
         self.setAccessibleName("Edit talk")
         self._shown: dict[str, Any] = {}
         self._bulk = False
+        self.recording_folders: list[str] = []  # where local recordings may be (Preferences)
         self.heading = QLabel()
         self.heading.setWordWrap(True)
         font = self.heading.font()
@@ -332,7 +333,7 @@ class EditPane(QWidget):
 
     def _check_recording(self) -> None:
         text = self.recording.text().strip()
-        decision = check_url(text) if text else None
+        decision = check_url(text, self.recording_folders) if text else None
         label = self.errors["recording_url"]
         if decision is not None and not decision.allowed:
             label.setText(f"This link would be refused: {decision.reason}")

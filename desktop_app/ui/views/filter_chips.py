@@ -17,6 +17,7 @@ _MARKS = (
     ("has_recording", "With a recording", "Without a recording"),
     ("upcoming", "Upcoming", "Past"),
     ("needs_facts", "Needs facts", "Complete"),
+    ("new", "New", "Seen"),
 )
 
 

@@ -103,6 +103,7 @@ class FilterSidebar(QTreeWidget):
         self._group(
             "Yours",
             [
+                ("New since your last visit", ("new", True), counts.new),
                 ("Starred", ("starred", True), counts.starred),
                 ("Watched", ("watched", True), counts.watched),
                 ("Not watched", ("watched", False), counts.unwatched),

@@ -110,6 +110,26 @@ def when_text(start_utc_aware: object, zone: tzinfo | None, talk_zone: str | Non
     return text
 
 
+SOURCE_KIND_LABELS = {
+    "ics": "Calendar feed",
+    "researchseminars": "researchseminars.org",
+    "youtube": "YouTube playlist",
+    "file": "File",
+}
+FIELD_NAMES = {
+    "title": "title",
+    "speakers": "speakers",
+    "start": "date",
+    "timezone": "time zone",
+    "duration_minutes": "length",
+    "series": "series",
+    "recording_url": "recording",
+    "links": "links",
+    "tags": "tags",
+    "abstract": "abstract",
+}
+
+
 def talk_page_html(
     detail: TalkDetail,
     *,
@@ -118,8 +138,10 @@ def talk_page_html(
     zone: tzinfo | None = None,
     key_terms: Sequence[tuple[str, float]] = (),
     related: Sequence[TalkRow] = (),
+    sources: Sequence[tuple[str, str]] = (),
+    removed_by_source: bool = False,
 ) -> str:
-    """The talk page."""
+    """The talk page; `sources` are (kind, URL) of the feeds that brought the talk."""
     talk = detail.talk
     parts = [f"<style>{STYLE}</style>"]
     mark = marker(marks, terms)
@@ -133,6 +155,11 @@ def talk_page_html(
         )
     if talk.cancelled:
         parts.append('<p class="cancelled">This talk was cancelled.</p>')
+    if removed_by_source:
+        parts.append(
+            '<p class="cancelled">The feed this talk came from no longer lists it '
+            "(moved or cancelled?). It stays here with your marks and notes.</p>"
+        )
     if talk.speakers:
         notes = [str(talk.provenance.get("notes", ""))] if talk.provenance else []
         doubtful = unconfirmed_speakers([s.name for s in talk.speakers], notes)
@@ -189,11 +216,21 @@ def talk_page_html(
             for r in related
         )
         parts.append(f'<p class="section">Related talks</p><ul>{items}</ul>')
+    rows = "".join(
+        f"<li><b>{html.escape(SOURCE_KIND_LABELS.get(kind, kind))}</b>: {_provenance_value(url)}"
+        "</li>"
+        for kind, url in sources
+    )
+    edited = sorted(f for f, v in (talk.field_provenance or {}).items() if v == "edited")
+    if edited:
+        names = ", ".join(FIELD_NAMES.get(f, f) for f in edited)
+        rows += f"<li><b>Edited by you</b>: {html.escape(names)}</li>"
     if talk.provenance:
-        rows = "".join(
+        rows += "".join(
             f"<li><b>{html.escape(label)}</b>: {_provenance_value(value)}</li>"
             for label, value in provenance_items(talk.provenance)
         )
+    if rows:
         parts.append(
             f'<p class="section">Where the facts come from</p><ul class="meta">{rows}</ul>'
         )

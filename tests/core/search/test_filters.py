@@ -113,6 +113,7 @@ filters = st.builds(
     upcoming=optional(st.booleans()),
     has_date=optional(st.booleans()),
     needs_facts=optional(st.booleans()),
+    new=optional(st.booleans()),
 )
 
 

@@ -1,0 +1,220 @@
+"""Sync: read every source (concurrently, bounded) and apply each one's answer in its own
+transaction, so that a source that fails changes nothing and stops no other.
+
+A source's status: `new` (read for the first time), `updated` (talks added, changed or
+dropped), `unchanged` (a 304, or nothing new) or `failed` (with the reason).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from desktop_app.core.errors import ArchiveError, ImportCancelledError, InputError
+from desktop_app.core.importers import ParsedFile, importer_for
+from desktop_app.core.sources.fetch import Expect, FetchError, FetchResult, Timeouts, fetch
+from desktop_app.core.sources.kinds import (
+    RESEARCHSEMINARS_BASE,
+    is_loopback_host,
+    is_url,
+    researchseminars_series_id,
+    researchseminars_urls,
+)
+from desktop_app.core.sources.store import SourceInfo
+
+if TYPE_CHECKING:
+    from desktop_app.core.archive import Archive
+
+log = logging.getLogger(__name__)
+MAX_PARALLEL = 4
+
+
+@dataclass(frozen=True)
+class FetchOptions:
+    """How sources are downloaded (tests shorten the waits)."""
+
+    max_bytes: int = 20 * 1024 * 1024
+    timeouts: Timeouts = field(default_factory=Timeouts)
+    retries: int = 2
+    backoff: float = 0.5
+
+
+@dataclass(frozen=True)
+class SyncResult:
+    """One source's outcome (the `sync --json` object of the contracts)."""
+
+    id: int
+    series: str
+    url: str
+    status: str
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    merged: int = 0  # talks found to be one already known, and merged into it
+    proposed: int = 0  # proposals added to the review list
+    error: str | None = None
+    changed_uids: tuple[str, ...] = ()
+
+    def as_json(self) -> dict[str, Any]:
+        """The contract's shape."""
+        return {
+            "id": self.id,
+            "series": self.series,
+            "url": self.url,
+            "status": self.status,
+            "added": self.added,
+            "updated": self.updated,
+            "removed": self.removed,
+            "merged": self.merged,
+            "proposed": self.proposed,
+            "error": self.error,
+        }
+
+
+@dataclass
+class _Answer:
+    source: SourceInfo
+    parsed: ParsedFile | None = None  # None: not modified
+    etag: str | None = None
+    last_modified: str | None = None
+    where: str = ""
+    entries: list[Any] | None = None  # a playlist's videos (youtube sources)
+
+
+Progress = Callable[[SyncResult], None]
+
+
+def sync_sources(
+    archive: Archive,
+    sources: list[SourceInfo],
+    *,
+    options: FetchOptions | None = None,
+    cancel: threading.Event | None = None,
+    progress: Progress | None = None,
+) -> list[SyncResult]:
+    """Read and apply `sources`; returns a result per source, in the order given.
+
+    Downloads run in parallel (at most MAX_PARALLEL); each answer is applied as it arrives,
+    in its own transaction. With `cancel` set, sources not yet applied are left as they were
+    and reported failed ("cancelled").
+    """
+    options = options or FetchOptions()
+    results: dict[int, SyncResult] = {}
+    with ThreadPoolExecutor(max_workers=min(MAX_PARALLEL, max(1, len(sources)))) as pool:
+        futures = {pool.submit(read_source, s, options, cancel): s for s in sources}
+        for future in as_completed(futures):
+            source = futures[future]
+            try:
+                answer = future.result()
+                if cancel is not None and cancel.is_set():
+                    raise ImportCancelledError("cancelled: nothing of this source was applied")
+                if answer.entries is not None:
+                    result = archive.apply_playlist(source.id, answer.entries, answer.where)
+                else:
+                    result = archive.apply_source_answer(
+                        source.id, answer.parsed, answer.etag, answer.last_modified, answer.where
+                    )
+            except (ArchiveError, OSError) as error:
+                message = error.message if isinstance(error, ArchiveError) else str(error)
+                result = SyncResult(source.id, source.series, source.url, "failed", error=message)
+                archive.record_source_failure(source.id, message)
+            results[source.id] = result
+            if progress is not None:
+                progress(result)
+    return [results[s.id] for s in sources]
+
+
+def read_source(
+    source: SourceInfo, options: FetchOptions, cancel: threading.Event | None = None
+) -> _Answer:
+    """Download (or read) one source and parse it; nothing is written here."""
+    if source.kind == "file":
+        return _read_file(source)
+    if source.kind == "youtube":
+        return _read_playlist(source)
+    url = source.url
+    if source.kind == "researchseminars":
+        url = _researchseminars_feed(source.url)
+    try:
+        result = fetch(
+            url,
+            expect=Expect.CALENDAR,
+            etag=source.etag,
+            last_modified=source.last_modified,
+            max_bytes=options.max_bytes,
+            timeouts=options.timeouts,
+            retries=options.retries,
+            backoff=options.backoff,
+            cancel=cancel,
+        )
+    except FetchError as error:
+        raise InputError(error.message) from error
+    return _parsed(source, result, url)
+
+
+def _parsed(source: SourceInfo, result: FetchResult, url: str) -> _Answer:
+    if result.not_modified:
+        return _Answer(source, None, result.etag, result.last_modified, url)
+    name = Path(urlsplit(result.final_url).path).name or "feed.ics"
+    path = Path(name if name.endswith((".ics", ".jsonl")) else name + ".ics")
+    importer = importer_for(result.body, path)
+    parsed = importer.parse(result.body, path)
+    if parsed.problems and importer.strict:
+        raise InputError(f"{url}: {parsed.problems[0].where}: {parsed.problems[0].message}")
+    return _Answer(source, parsed, result.etag, result.last_modified, url)
+
+
+def _read_playlist(source: SourceInfo) -> _Answer:
+    """A playlist's videos: the JSON `yt-dlp --flat-playlist -J` printed (a file), or yt-dlp
+    run on the URL when it is installed."""
+    from desktop_app.core.sources.youtube import dump_flat_playlist, read_flat_playlist
+
+    path = Path(source.url).expanduser()
+    if not is_url(source.url):
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            raise InputError(f"{path}: cannot be read ({error.strerror or error})") from error
+    else:
+        data = dump_flat_playlist(source.url)
+    playlist = read_flat_playlist(data, where=str(source.url))
+    return _Answer(source, entries=list(playlist.entries), where=source.url)
+
+
+def _read_file(source: SourceInfo) -> _Answer:
+    path = Path(source.url).expanduser()
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise InputError(f"{path}: cannot be read ({error.strerror or error})") from error
+    digest = '"' + hashlib.sha256(data).hexdigest() + '"'
+    if digest == source.etag:
+        return _Answer(source, None, digest, None, str(path))
+    importer = importer_for(data, path)
+    parsed = importer.parse(data, path)
+    if parsed.problems and importer.strict:
+        problem = parsed.problems[0]
+        raise InputError(f"{problem.where}: {problem.message}")
+    return _Answer(source, parsed, digest, None, str(path))
+
+
+def _researchseminars_feed(url_or_id: str) -> str:
+    """The `.ics` feed of a researchseminars.org series (the host of a URL given is kept, so
+    that a mirror or a test server can stand in)."""
+    series_id = researchseminars_series_id(url_or_id)
+    parts = urlsplit(url_or_id)
+    if series_id is None and is_loopback_host(parts.hostname or ""):  # a local test server
+        found = re.match(r"^/seminar/([A-Za-z0-9_.\-]+)", parts.path)
+        series_id = found[1] if found else None
+    if series_id is None:
+        raise InputError(f"{url_or_id}: not a researchseminars.org series")
+    base = f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+    return researchseminars_urls(series_id, base or RESEARCHSEMINARS_BASE).ics
