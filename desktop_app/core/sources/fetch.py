@@ -249,7 +249,7 @@ class _Download:
         )
         if response.status_code == 304:
             return replace(found, not_modified=True)
-        if response.status_code >= 400:
+        if response.status_code >= 300:  # 4xx, 5xx, or a redirect without a Location
             raise self._status_error(response)
         length = headers.get("content-length", "")
         if length.isdigit() and int(length) > self.max_bytes:
@@ -294,7 +294,7 @@ class _Download:
         detail = ""
         if "json" in response.headers.get("content-type", ""):
             try:
-                answer = json.loads(response.read()[:4096])
+                answer = json.loads(_head(response, 4096))
                 if isinstance(answer, dict) and isinstance(answer.get("description"), str):
                     detail = f": {answer['description'][:200]}"
             except (ValueError, httpx.HTTPError):
@@ -328,6 +328,16 @@ class _Download:
         if isinstance(error, httpx.RemoteProtocolError):
             return FetchError(ErrorKind.NETWORK, self.url, f"the server broke off: {error}")
         return FetchError(ErrorKind.NETWORK, self.url, f"network error: {error}")
+
+
+def _head(response: httpx.Response, limit: int) -> bytes:
+    """At most the first `limit` bytes of a body (an error page may be large)."""
+    head = b""
+    for chunk in response.iter_bytes():
+        head += chunk
+        if len(head) >= limit:
+            break
+    return head[:limit]
 
 
 def _causes(error: BaseException) -> Iterator[BaseException]:

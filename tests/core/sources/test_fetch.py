@@ -233,6 +233,12 @@ def test_redirects_are_followed_up_to_the_limit(httpserver: HTTPServer) -> None:
     )
 
 
+def test_a_redirect_without_a_location_is_an_error(httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/nowhere").respond_with_data("moved", status=302)
+    error = _error(httpserver.url_for("/nowhere"))
+    assert (error.kind, error.status) == (ErrorKind.HTTP_STATUS, 302)
+
+
 def test_an_html_page_is_not_a_calendar(httpserver: HTTPServer) -> None:
     page = b"<!DOCTYPE html><html><head><title>Sign in</title></head><body></body></html>"
     httpserver.expect_request("/feed.ics").respond_with_data(page, content_type="text/html")
