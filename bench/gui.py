@@ -8,7 +8,8 @@ Every figure is measured on this machine in this run, with a baseline from the s
   searched in the background, shown and painted, p50/p95 (against the core's search time
   alone); between two keystrokes the window settles for SETTLE_MS, as the search's debounce
   (150 ms) leaves at least that much between two searches (`--no-settle`: back to back);
-- stalls: the longest gap of a 10 ms timer heartbeat while 10k talks are imported;
+- stalls: the longest gap of a 10 ms timer heartbeat while 10k talks are imported, and while
+  Update (F5) syncs a source that brings 10k talks (`--sync-size`);
 - memory: RSS after the list of the whole archive is shown and scrolled to the end.
 """
 
@@ -226,6 +227,68 @@ def import_stall(app: QApplication, archive: Archive, source: Path) -> tuple[flo
     return max(gaps) if gaps else 0.0, duration
 
 
+def sync_stall(app: QApplication, folder: Path, source: Path) -> tuple[float, float, int]:
+    """Longest heartbeat gap (ms) while Update syncs a source bringing the talks of `source`,
+    the sync's duration (s) and the talks it added."""
+    from desktop_app.ui.main_window import MainWindow
+
+    with Archive.open(folder) as archive:
+        archive.add_source("bench-sync", str(source), "file")
+        window = MainWindow(archive, open_search=False, restore_view_state=False)
+        listed: list[bool] = []
+        window.list_updated.connect(lambda: listed.append(True))
+        window.show()
+        wait_for(app, lambda: bool(listed))
+        settle_until = time.perf_counter() + 1.0
+        wait_for(app, lambda: time.perf_counter() > settle_until)
+        gaps: list[float] = []
+        clock = QElapsedTimer()
+        clock.start()
+        last = [clock.elapsed()]
+
+        def beat() -> None:
+            now = clock.elapsed()
+            gaps.append(now - last[0])
+            last[0] = now
+
+        heartbeat = QTimer()
+        heartbeat.setInterval(10)
+        heartbeat.timeout.connect(beat)
+        finished: list[list[object]] = []
+        window.sync.finished.connect(finished.append)
+        heartbeat.start()
+        started = time.perf_counter()
+        window.sync.update()
+        wait_for(app, lambda: bool(finished))
+        duration = time.perf_counter() - started
+        heartbeat.stop()
+        added = sum(getattr(r, "added", 0) for r in finished[0])
+        window.close()
+    return (max(gaps) if gaps else 0.0), duration, added
+
+
+def import_stall_baseline(app: QApplication, seconds: float = 2.0) -> float:
+    """The same 10 ms heartbeat's longest gap in an idle event loop (the baseline)."""
+    gaps: list[float] = []
+    clock = QElapsedTimer()
+    clock.start()
+    last = [clock.elapsed()]
+
+    def beat() -> None:
+        now = clock.elapsed()
+        gaps.append(now - last[0])
+        last[0] = now
+
+    heartbeat = QTimer()
+    heartbeat.setInterval(10)
+    heartbeat.timeout.connect(beat)
+    heartbeat.start()
+    until = time.perf_counter() + seconds
+    wait_for(app, lambda: time.perf_counter() > until)
+    heartbeat.stop()
+    return max(gaps) if gaps else 0.0
+
+
 def print_row(
     row: tuple[str, float, float, dict[str, float], tuple[float, float] | None], bare: float
 ) -> None:
@@ -247,6 +310,9 @@ def main() -> int:
         "--sizes", default="10000", help="synthetic archive sizes (comma-separated)"
     )
     parser.add_argument("--starts", type=int, default=5, help="cold starts per archive")
+    parser.add_argument(
+        "--sync-size", type=int, default=10000, help="talks a source brings to Update (0: skip)"
+    )
     parser.add_argument(
         "--no-settle",
         action="store_true",
@@ -296,6 +362,16 @@ def main() -> int:
                 (f"synthetic {size:,}", paint, listed, {**figures, "app_mb": app_mb}, stall)
             )
             print_row(rows[-1], bare)
+        if options.sync_size:
+            feed = write_synthetic_archive(work / "feed.jsonl", options.sync_size, seed=7)
+            stall, duration, added = sync_stall(app, work / "sync", feed)
+            _heartbeat_gap = import_stall_baseline(app)
+            print(
+                f"\nUpdate (F5) of a source bringing {added:,} talks: longest GUI-thread gap "
+                f"{stall:.0f} ms (sync {duration:.1f} s); an idle window's longest gap over "
+                f"the same heartbeat: {_heartbeat_gap:.0f} ms.",
+                flush=True,
+            )
     sys.stdout.flush()
     # PySide6 can crash while the interpreter tears down its objects; the figures are out.
     os._exit(0)

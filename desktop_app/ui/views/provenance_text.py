@@ -29,6 +29,11 @@ PROVENANCE_LABELS = {
     "date_basis": "How the date is known",
     "notes": "Notes",
     "abstract_truncated": "Abstract",
+    "uid": "Event id in the feed",
+    "producer": "Made by",
+    "file": "File",
+    "line": "Line",
+    "recurrence_id": "Occurrence",
 }
 HIDDEN_KEYS = {"seed_lines", "duplicate_seed_lines"}  # line numbers of the source documents
 _DOCUMENTS = {
