@@ -104,6 +104,7 @@ def export_lines(
     series: Iterable[SeriesData],
     talks: Iterable[TalkData],
     user_states: Mapping[str, dict[str, Any]] | None = None,
+    saved_searches: Iterable[dict[str, Any]] = (),
 ) -> Iterator[str]:
     """The lines of an exchange file: the header, the series, then the talks (with the user's
     marks and notes in a `user` object when `user_states` is given)."""
@@ -115,3 +116,5 @@ def export_lines(
         if user_states is not None and talk.uid in user_states:
             record["user"] = user_states[talk.uid]
         yield dumps_record(record)
+    for saved in saved_searches:
+        yield dumps_record(saved)

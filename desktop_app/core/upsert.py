@@ -119,6 +119,11 @@ class Upsert:
         if self.progress is not None:
             self.progress(total, total)
         self._restore_user_states(parsed.user_states)
+        if parsed.saved_searches:
+            from desktop_app.core.saved import save
+
+            for search in parsed.saved_searches:  # by name: changed, never deleted
+                save(self.session, search, self.now)
         changed = [data.uid for _row, data in new_rows + changed_rows]
         for chunk in chunks(changed):
             self.session.execute(delete(DeletedTalk).where(DeletedTalk.uid.in_(chunk)))

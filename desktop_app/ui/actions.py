@@ -26,6 +26,7 @@ class ActionId(Enum):
     QUIT = auto()
     FIND = auto()
     FIND_ALT = auto()
+    SAVE_SEARCH = auto()
     CLEAR_SEARCH = auto()
     OPEN_RECORDING = auto()
     ADD_TO_CALENDAR = auto()
@@ -135,6 +136,12 @@ _SPECS: dict[ActionId, tuple[str, tuple[str | QKeySequence.StandardKey, ...], st
         "search",
     ),
     ActionId.FIND_ALT: ("Find (Ctrl+K)", ("Ctrl+K",), "Search titles, speakers and abstracts", ""),
+    ActionId.SAVE_SEARCH: (
+        "&Save search…",
+        ("Ctrl+Shift+S",),
+        "Keep the query and the filters as a saved search in the sidebar",
+        "",
+    ),
     ActionId.CLEAR_SEARCH: ("&Clear search", ("Escape",), "Clear the search, then the filters", ""),
     ActionId.OPEN_RECORDING: (
         "&Open recording",
@@ -229,7 +236,15 @@ MENUS: tuple[tuple[str, tuple[ActionId | str | None, ...]], ...] = (
     ),
     (
         "&Edit",
-        ("undo", "redo", None, ActionId.FIND, ActionId.CLEAR_SEARCH, ActionId.CLEAR_FILTERS),
+        (
+            "undo",
+            "redo",
+            None,
+            ActionId.FIND,
+            ActionId.SAVE_SEARCH,
+            ActionId.CLEAR_SEARCH,
+            ActionId.CLEAR_FILTERS,
+        ),
     ),
     ("&Talk", TALK_ACTIONS),
     ("&Go", (ActionId.BACK, ActionId.FORWARD)),

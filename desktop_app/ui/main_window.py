@@ -54,6 +54,7 @@ from desktop_app.ui.models.talk_table_model import (
     TalkTableModel,
     TalkUidRole,
 )
+from desktop_app.ui.saved_search_controller import SavedSearchController
 from desktop_app.ui.search_index_controller import SearchIndexController
 from desktop_app.ui.sync_controller import SyncController
 from desktop_app.ui.talk_list_controller import TalkListController
@@ -143,6 +144,7 @@ class MainWindow(QMainWindow):
                 self.request_search_index, Qt.ConnectionType.SingleShotConnection
             )
         self.refresh_list()
+        self.saved.refresh()
 
     @property
     def current_uid(self) -> str | None:
@@ -346,6 +348,11 @@ class MainWindow(QMainWindow):
         self.pages = TalkPageController(self)
         self.editor = EditController(self)
         self.sync = SyncController(self)
+        self.saved = SavedSearchController(self)
+        a[ActionId.SAVE_SEARCH].triggered.connect(lambda: self.saved.save_current())
+        for changed in (self.search_ready, self.import_finished, self.sync.finished):
+            changed.connect(lambda *_args: self.saved.refresh())
+        self.editor.saved.connect(lambda _uids: self.saved.refresh())
         a[ActionId.UPDATE].triggered.connect(self.sync.update)
         a[ActionId.SOURCES].triggered.connect(self.show_sources)
         a[ActionId.REVIEW].triggered.connect(self.show_review)

@@ -41,6 +41,9 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("--series", metavar="SLUG", help="only talks of this series")
     parser.add_argument("--year", type=int, help="only talks of this year")
+    parser.add_argument(
+        "--save", metavar="NAME", help="also keep the query (and --series/--year) as a saved search"
+    )
     add_json_flag(parser)
     parser.set_defaults(handler=run_search)
 
@@ -81,6 +84,16 @@ class ProgressBar:
         self.shown = percent
 
 
+def check_query(result: SearchResult) -> None:
+    """InputError for a query that cannot be kept as it is (it does not parse, or holds no
+    word that is searched)."""
+    from desktop_app.core.search.queries import NO_WORDS, UNPARSED
+
+    message = result.message or ""
+    if UNPARSED in message or NO_WORDS in message or "could not be run" in message:
+        raise InputError(f"query {result.query!r}: {message}", "Saved searches keep valid queries.")
+
+
 def _open_index(archive: Archive) -> SearchIndex:
     return SearchIndex.open(archive, progress=ProgressBar("indexing"))
 
@@ -115,6 +128,12 @@ def run_search(options: argparse.Namespace) -> int:
                 sys.stdout.flush()
             return 0
         result = search(options.query)
+        if options.save is not None:
+            from desktop_app.core.saved import SavedSearches
+
+            check_query(result)
+            SavedSearches(archive).save(options.save, options.query, talk_filter)
+            print(f"saved as “{options.save}”", file=sys.stderr)
         if options.json:
             print_json(result_json(archive, result, options.facets))
             return 0

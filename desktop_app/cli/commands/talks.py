@@ -101,10 +101,12 @@ def run_import(options: argparse.Namespace) -> int:
 
 def run_export(options: argparse.Namespace) -> int:
     """Write the exchange file atomically (never a half-written file)."""
+    from desktop_app.core.saved import export_archive
+
     with open_archive(options) as archive:
         mine = options.with_user_state
         if options.output == "-":
-            archive.export_jsonl(sys.stdout, with_user_state=mine)
+            export_archive(archive, sys.stdout, with_user_state=mine)
             return 0
         target = Path(options.output)
         if target.is_dir():
@@ -112,7 +114,7 @@ def run_export(options: argparse.Namespace) -> int:
         temporary = target.with_name(target.name + ".part")
         try:
             with temporary.open("w", encoding="utf-8", newline="\n") as stream:
-                count = archive.export_jsonl(stream, with_user_state=mine)
+                count = export_archive(archive, stream, with_user_state=mine)
         except OSError as error:
             raise InputError(f"{target}: cannot be written ({error.strerror})") from error
         temporary.replace(target)

@@ -28,6 +28,8 @@ class ParsedFile:
     rejected: int = 0
     # uid → {"starred", "watched", "note"}: the user's marks exported "with my marks and notes"
     user_states: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # `saved_search` records of the exchange format (the saved.SavedSearch values)
+    saved_searches: list[Any] = field(default_factory=list)
 
 
 class Importer(Protocol):

@@ -272,7 +272,7 @@ class JsonLinesImporter:
                 field = f" field {error.field!r}" if error.field else ""
                 parsed.problems.append(ImportProblem(f"{where}{field}", str(error)))
             first_record = False
-        if not parsed.problems and not parsed.talks and not parsed.series:
+        if not (parsed.problems or parsed.talks or parsed.series or parsed.saved_searches):
             parsed.problems.append(ImportProblem(str(path), "the file holds no records"))
         return parsed
 
@@ -305,5 +305,12 @@ class JsonLinesImporter:
                 raise RecordError("uid", f"repeats line {seen_uids[talk.uid]}")
             seen_uids[talk.uid] = number
             parsed.talks.append(talk)
+        elif kind == "saved_search":
+            from desktop_app.core.saved import read_saved_search
+
+            try:
+                parsed.saved_searches.append(read_saved_search(record))
+            except ValueError as error:
+                raise RecordError(None, str(error)) from error
         else:
-            raise RecordError("kind", "must be 'archive', 'series' or 'talk'")
+            raise RecordError("kind", "must be 'archive', 'series', 'talk' or 'saved_search'")

@@ -6,14 +6,15 @@ import unicodedata
 from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QPoint, Qt, Signal, Slot
 from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem
 
 from desktop_app.core.labels import UNKNOWN
 from desktop_app.core.records import FacetCounts, TalkFilter
 from desktop_app.ui.wording import talks_text
 
-FilterRole = Qt.ItemDataRole.UserRole  # (field, value) of TalkFilter
+FilterRole = Qt.ItemDataRole.UserRole  # (field, value) of TalkFilter, or ("saved", name)
+SAVED = "Saved searches"
 
 
 def fold(text: str) -> str:
@@ -36,6 +37,8 @@ class FilterSidebar(QTreeWidget):
     """
 
     filter_changed = Signal(object)
+    saved_chosen = Signal(str)
+    saved_menu_requested = Signal(str, QPoint)
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -52,6 +55,10 @@ class FilterSidebar(QTreeWidget):
         self._speaker_text = ""
         self.itemClicked.connect(self._on_item_clicked)
         self.itemActivated.connect(self._on_item_clicked)
+        self._saved: list[tuple[str, int | None, str]] = []  # name, count, tooltip
+        self._counts: FacetCounts | None = None
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.customContextMenuRequested.connect(self._on_context_menu)
 
     def current_filter(self) -> TalkFilter:
         """The filter the sidebar stands for."""
@@ -98,8 +105,10 @@ class FilterSidebar(QTreeWidget):
             self.topLevelItem(i).text(0)
             for i in range(self.topLevelItemCount())
             if self.topLevelItem(i).isExpanded()
-        } or {"Series", "Year", "Yours"}
+        } or {"Series", "Year", "Yours", SAVED}
+        self._counts = counts
         self.clear()
+        self._saved_group(expanded | {SAVED})
         self._group(
             "Yours",
             [
@@ -168,12 +177,47 @@ class FilterSidebar(QTreeWidget):
             title in expanded or any(getattr(self._filter, e[1][0]) == e[1][1] for e in entries)
         )
 
+    def show_saved(self, entries: list[tuple[str, int | None, str]]) -> None:
+        """The saved searches: (name, count or None while counting, tooltip), in order."""
+        self._saved = entries
+        if self._counts is not None:
+            self.show_counts(self._counts)
+
+    def saved_names(self) -> list[str]:
+        """The saved searches shown, in order."""
+        return [name for name, _count, _tip in self._saved]
+
+    def _saved_group(self, expanded: set[str]) -> None:
+        if not self._saved:
+            return
+        group = QTreeWidgetItem(self, [SAVED])
+        group.setFlags(Qt.ItemFlag.ItemIsEnabled)
+        font = group.font(0)
+        font.setBold(True)
+        group.setFont(0, font)
+        for name, count, tooltip in self._saved:
+            item = QTreeWidgetItem(group, [name, "…" if count is None else str(count)])
+            item.setData(0, FilterRole, ("saved", name))
+            item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            item.setToolTip(0, tooltip + "\nRight-click to rename, move or delete")
+        group.setExpanded(SAVED in expanded)
+
+    @Slot(QPoint)
+    def _on_context_menu(self, position: QPoint) -> None:
+        item = self.itemAt(position)
+        chosen = item.data(0, FilterRole) if item is not None else None
+        if chosen and chosen[0] == "saved":
+            self.saved_menu_requested.emit(chosen[1], self.viewport().mapToGlobal(position))
+
     @Slot(QTreeWidgetItem, int)
     def _on_item_clicked(self, item: QTreeWidgetItem, _column: int) -> None:
         chosen = item.data(0, FilterRole)
         if not chosen:
             return
         field, value = chosen
+        if field == "saved":
+            self.saved_chosen.emit(value)
+            return
         current = getattr(self._filter, field)
         changes: dict[str, Any] = {field: None if current == value else value}
         if field == "year":
