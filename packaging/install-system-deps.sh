@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what Seminar Archive needs outside Python on Debian/Ubuntu, when run as root;
 # as another user, prints the apt-get line to run and exits 1.
-#   install-system-deps.sh            everything the tests need: the runtime set, Xvfb and xauth
+#   install-system-deps.sh            everything the tests need: the runtime set, Xvfb, xauth and
+#                                     the PostgreSQL server (the shared-archive tests start their own)
 #   install-system-deps.sh --runtime  the libraries Qt's xcb plugin loads (make run), and a font
 set -euo pipefail
 runtime=(libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0
@@ -9,7 +10,7 @@ runtime=(libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-rende
   libfontconfig1 libdbus-1-3 libglib2.0-0 fonts-dejavu-core)
 case "${1:-}" in
   --runtime) packages=("${runtime[@]}") ;;
-  "") packages=("${runtime[@]}" xvfb xauth) ;;
+  "") packages=("${runtime[@]}" xvfb xauth postgresql) ;;
   *) echo "usage: $0 [--runtime]" >&2; exit 2 ;;
 esac
 if ! command -v dpkg-query >/dev/null; then

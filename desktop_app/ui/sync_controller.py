@@ -74,8 +74,6 @@ class SyncController(QObject):
     @Slot()
     def update(self) -> None:
         """Sync every source in the background."""
-        from desktop_app.core.sources.sync import sync_sources
-
         w = self._window
         if self.running or w.archive is None:
             return
@@ -93,10 +91,15 @@ class SyncController(QObject):
         w.progress.setValue(0)
         w.progress.show()
 
-        def run() -> list[SyncResult]:
-            return sync_sources(
+        def run() -> tuple[list[SyncResult], dict[str, str]]:
+            # Imported here, off the GUI thread: httpx and the importers take a while to load.
+            from desktop_app.core.sources.sync import sync_sources
+
+            results = sync_sources(
                 archive, sources, options=options, cancel=cancel, progress=self.source_done.emit
             )
+            names = {s.series.slug: s.series.short_name or s.series.name for s in archive.series()}
+            return results, names
 
         w.tasks.submit(run, self._on_finished, self._on_failed, lane="write")
 
@@ -117,7 +120,8 @@ class SyncController(QObject):
             f"{result.status})"
         )
 
-    def _on_finished(self, results: list[SyncResult]) -> None:
+    def _on_finished(self, outcome: tuple[list[SyncResult], dict[str, str]]) -> None:
+        results, series_names = outcome
         self._end()
         self._show_summary(results)
         self.finished.emit(results)
@@ -125,10 +129,9 @@ class SyncController(QObject):
         changed = sorted({uid for r in results for uid in r.changed_uids})
         if changed:
             w.model.refresh(changed)
-            w.sidebar.set_series_names(
-                {s.series.slug: s.series.short_name or s.series.name for s in w.archive.series()}
-            )
-            w.pages.refresh()
+            w.sidebar.set_series_names(series_names)
+            if w.current_uid in set(changed):
+                w.pages.refresh()
         w.refresh_list()
 
     def _on_failed(self, error: Exception) -> None:

@@ -106,9 +106,16 @@ def sync_sources(
     in its own transaction. With `cancel` set, sources not yet applied are left as they were
     and reported failed ("cancelled").
     """
+    from desktop_app.core.archive import _collection_paused
+
     options = options or FetchOptions()
     results: dict[int, SyncResult] = {}
-    with ThreadPoolExecutor(max_workers=min(MAX_PARALLEL, max(1, len(sources)))) as pool:
+    # As an import: no cyclic collection over the parsed feeds (it would hold the GIL, and
+    # so the GUI thread, for a long time).
+    with (
+        _collection_paused(),
+        ThreadPoolExecutor(max_workers=min(MAX_PARALLEL, max(1, len(sources)))) as pool,
+    ):
         futures = {pool.submit(read_source, s, options, cancel): s for s in sources}
         for future in as_completed(futures):
             source = futures[future]
