@@ -24,6 +24,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parents[1]
@@ -189,104 +190,88 @@ def in_window_figures(
     }
 
 
-def import_stall(app: QApplication, archive: Archive, source: Path) -> tuple[float, float]:
-    """Longest heartbeat gap (ms) during an import in the window, and the import's duration (s)."""
+class Heartbeat:
+    """A 10 ms QTimer on the GUI thread; `longest` is the longest gap between two beats (ms)."""
+
+    def __init__(self) -> None:
+        self.gaps: list[float] = []
+        self._clock = QElapsedTimer()
+        self._timer = QTimer()
+        self._timer.setInterval(10)
+        self._timer.timeout.connect(self._beat)
+
+    def __enter__(self) -> Heartbeat:
+        self._clock.start()
+        self._last = self._clock.elapsed()
+        self._timer.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._timer.stop()
+
+    def _beat(self) -> None:
+        now = self._clock.elapsed()
+        self.gaps.append(now - self._last)
+        self._last = now
+
+    @property
+    def longest(self) -> float:
+        return max(self.gaps) if self.gaps else 0.0
+
+
+def settled_window(app: QApplication, archive: Archive) -> object:
+    """A shown window whose own start (first list, counts) is over, so that it is not counted."""
     from desktop_app.ui.main_window import MainWindow
 
     window = MainWindow(archive, open_search=False, restore_view_state=False)
-    window.setProperty("quiet_imports", True)
     listed: list[bool] = []
     window.list_updated.connect(lambda: listed.append(True))
     window.show()
-    # The window's own start (first list, counts) is not part of the import: let it settle.
     wait_for(app, lambda: bool(listed))
-    settle = time.perf_counter() + 1.0
-    wait_for(app, lambda: time.perf_counter() > settle)
-    gaps: list[float] = []
-    clock = QElapsedTimer()
-    clock.start()
-    last = [clock.elapsed()]
+    settle_until = time.perf_counter() + 1.0
+    wait_for(app, lambda: time.perf_counter() > settle_until)
+    return window
 
-    def beat() -> None:
-        now = clock.elapsed()
-        gaps.append(now - last[0])
-        last[0] = now
 
-    heartbeat = QTimer()
-    heartbeat.setInterval(10)
-    heartbeat.timeout.connect(beat)
+def import_stall(app: QApplication, archive: Archive, source: Path) -> tuple[float, float]:
+    """Longest heartbeat gap (ms) during an import in the window, and the import's duration (s)."""
+    window: Any = settled_window(app, archive)
+    window.setProperty("quiet_imports", True)  # no summary dialog at the end
     finished: list[object] = []
     window.import_finished.connect(finished.append)
-    heartbeat.start()
-    started = time.perf_counter()
-    window.import_files([source])
-    wait_for(app, lambda: bool(finished))
-    duration = time.perf_counter() - started
-    heartbeat.stop()
+    with Heartbeat() as heartbeat:
+        started = time.perf_counter()
+        window.import_files([source])
+        wait_for(app, lambda: bool(finished))
+        duration = time.perf_counter() - started
     window.close()
-    return max(gaps) if gaps else 0.0, duration
+    return heartbeat.longest, duration
 
 
 def sync_stall(app: QApplication, folder: Path, source: Path) -> tuple[float, float, int]:
     """Longest heartbeat gap (ms) while Update syncs a source bringing the talks of `source`,
     the sync's duration (s) and the talks it added."""
-    from desktop_app.ui.main_window import MainWindow
-
     with Archive.open(folder) as archive:
         archive.add_source("bench-sync", str(source), "file")
-        window = MainWindow(archive, open_search=False, restore_view_state=False)
-        listed: list[bool] = []
-        window.list_updated.connect(lambda: listed.append(True))
-        window.show()
-        wait_for(app, lambda: bool(listed))
-        settle_until = time.perf_counter() + 1.0
-        wait_for(app, lambda: time.perf_counter() > settle_until)
-        gaps: list[float] = []
-        clock = QElapsedTimer()
-        clock.start()
-        last = [clock.elapsed()]
-
-        def beat() -> None:
-            now = clock.elapsed()
-            gaps.append(now - last[0])
-            last[0] = now
-
-        heartbeat = QTimer()
-        heartbeat.setInterval(10)
-        heartbeat.timeout.connect(beat)
-        finished: list[list[object]] = []
+        window: Any = settled_window(app, archive)
+        finished: list[Any] = []
         window.sync.finished.connect(finished.append)
-        heartbeat.start()
-        started = time.perf_counter()
-        window.sync.update()
-        wait_for(app, lambda: bool(finished))
-        duration = time.perf_counter() - started
-        heartbeat.stop()
+        with Heartbeat() as heartbeat:
+            started = time.perf_counter()
+            window.sync.update()
+            wait_for(app, lambda: bool(finished))
+            duration = time.perf_counter() - started
         added = sum(getattr(r, "added", 0) for r in finished[0])
         window.close()
-    return (max(gaps) if gaps else 0.0), duration, added
+    return heartbeat.longest, duration, added
 
 
-def import_stall_baseline(app: QApplication, seconds: float = 2.0) -> float:
-    """The same 10 ms heartbeat's longest gap in an idle event loop (the baseline)."""
-    gaps: list[float] = []
-    clock = QElapsedTimer()
-    clock.start()
-    last = [clock.elapsed()]
-
-    def beat() -> None:
-        now = clock.elapsed()
-        gaps.append(now - last[0])
-        last[0] = now
-
-    heartbeat = QTimer()
-    heartbeat.setInterval(10)
-    heartbeat.timeout.connect(beat)
-    heartbeat.start()
-    until = time.perf_counter() + seconds
-    wait_for(app, lambda: time.perf_counter() > until)
-    heartbeat.stop()
-    return max(gaps) if gaps else 0.0
+def idle_gap(app: QApplication, seconds: float = 2.0) -> float:
+    """The same heartbeat's longest gap in an idle event loop (the baseline)."""
+    with Heartbeat() as heartbeat:
+        until = time.perf_counter() + seconds
+        wait_for(app, lambda: time.perf_counter() > until)
+    return heartbeat.longest
 
 
 def print_row(
@@ -365,7 +350,7 @@ def main() -> int:
         if options.sync_size:
             feed = write_synthetic_archive(work / "feed.jsonl", options.sync_size, seed=7)
             stall, duration, added = sync_stall(app, work / "sync", feed)
-            _heartbeat_gap = import_stall_baseline(app)
+            _heartbeat_gap = idle_gap(app)
             print(
                 f"\nUpdate (F5) of a source bringing {added:,} talks: longest GUI-thread gap "
                 f"{stall:.0f} ms (sync {duration:.1f} s); an idle window's longest gap over "
