@@ -22,6 +22,7 @@ from whoosh.lang.porter import stem
 from whoosh.support.charset import accent_map
 
 from desktop_app.core.search.stopwords import STOP_WORDS
+from desktop_app.core.search.variants import fold_variant, split_compound
 
 # A word, optionally a TeX command (`\psi`): the backslash is kept so that LatexFilter can
 # recognise commands; dotted words (`e.g`, `3.5`) stay one token as in Whoosh's default.
@@ -81,6 +82,37 @@ class FoldFilter(CharsetFilter):  # type: ignore[misc]
         super().__init__(_FOLD_MAP)
 
 
+class VariantFilter(Filter):  # type: ignore[misc]
+    """One spelling of each word (regularisation -> regularization; see `variants`)."""
+
+    def __call__(self, tokens: Iterator[Any]) -> Iterator[Any]:
+        for token in tokens:
+            if not token.stopped:
+                token.text = fold_variant(token.text)
+            yield token
+
+
+class CompoundFilter(Filter):  # type: ignore[misc]
+    """Joined compounds as their parts at successive positions (nonconvex -> non convex);
+    the words after a compound move up by as many positions as it gained."""
+
+    def __call__(self, tokens: Iterator[Any]) -> Iterator[Any]:
+        gained = 0
+        for token in tokens:
+            parts = (token.text,) if token.stopped else split_compound(token.text)
+            if token.positions:
+                token.pos += gained
+            if len(parts) == 1:
+                yield token
+                continue
+            for index, part in enumerate(parts):
+                token.text = part
+                if token.positions and index:
+                    token.pos += 1
+                yield token
+            gained += len(parts) - 1
+
+
 def _tokenizer() -> Any:
     return RegexTokenizer(WORD_PATTERN)
 
@@ -93,6 +125,8 @@ def reference_text_analyzer() -> Any:
         | StopFilter(minsize=1)
         | LatexFilter()
         | FoldFilter()
+        | VariantFilter()
+        | CompoundFilter()
         | StemFilter(cachesize=50000)
     )
 
@@ -108,8 +142,9 @@ def reference_completion_analyzer() -> Any:
     )
 
 
-# Index terms of one word as written: None for a stop word, () for a bare backslash.
-_WordTerms = tuple[str, ...] | None
+# Index terms of one word as written, by position (a joined compound takes several, a TeX
+# command's name and symbol share one): None for a stop word, ((),) for a bare backslash.
+_WordTerms = tuple[tuple[str, ...], ...] | None
 
 
 class _OnePassTokenizer(Tokenizer):  # type: ignore[misc]
@@ -152,10 +187,15 @@ class TextAnalyzer(_OnePassTokenizer):
         elif lowered.startswith("\\"):
             name = lowered.lstrip("\\")
             symbol = latex_symbol(name) if name else None
-            names = (name,) if symbol is None else (name, symbol)
-            terms = tuple(stem_word(n.translate(_FOLD_MAP)) for n in names if n)
+            if not name:
+                terms = ((),)
+            elif symbol is None:
+                terms = tuple((t,) for t in word_stems(name.translate(_FOLD_MAP)))
+            else:
+                names = (name.translate(_FOLD_MAP), symbol.translate(_FOLD_MAP))
+                terms = (tuple(stem_word(fold_variant(n)) for n in names),)
         else:
-            terms = (stem_word(lowered.translate(_FOLD_MAP)),)
+            terms = tuple((t,) for t in word_stems(lowered.translate(_FOLD_MAP)))
         if len(self._terms) < _WORD_CACHE:
             self._terms[word] = terms
         return terms
@@ -176,6 +216,7 @@ class TextAnalyzer(_OnePassTokenizer):
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         matches = _WORD.finditer(value) if tokenize else _whole(value)
         position: int | None = None
+        gained = 0  # positions taken by compounds beyond their first
         for index, found in enumerate(matches):
             word = found.group()
             terms = self.word_terms(word)
@@ -191,17 +232,20 @@ class TextAnalyzer(_OnePassTokenizer):
                 token.stopped = True
                 token.text = word.lower().translate(_FOLD_MAP)
                 if positions:
-                    token.pos = start_pos + index
+                    token.pos = start_pos + index + gained
                 yield token
                 continue
             token.stopped = False
-            if positions:
-                # Stop words leave no gap (Whoosh's StopFilter renumbers the same way).
-                position = start_pos + index if position is None else position + 1
-                token.pos = position
-            for term in terms:
-                token.text = term
-                yield token
+            # Stop words leave no gap (Whoosh's StopFilter renumbers the same way).
+            position = start_pos + index if position is None else position + 1
+            for number, group in enumerate(terms):
+                if number:
+                    gained += 1
+                if positions:
+                    token.pos = position + gained
+                for term in group:
+                    token.text = term
+                    yield token
 
 
 class CompletionAnalyzer(_OnePassTokenizer):
@@ -280,6 +324,14 @@ def text_analyzer() -> Any:
 def completion_analyzer() -> Any:
     """The 2..15 character prefixes of every word, for type-ahead without prefix expansion."""
     return CompletionAnalyzer()
+
+
+@lru_cache(maxsize=65536)
+def word_stems(word: str) -> tuple[str, ...]:
+    """The index terms of a lower-cased, folded word: its spelling variant folded, a joined
+    compound split, each part stemmed ("regularisation" -> regular; "nonconvex" -> non,
+    convex)."""
+    return tuple(stem_word(part) for part in split_compound(fold_variant(word)))
 
 
 @lru_cache(maxsize=65536)

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from desktop_app.core.search.analysis import WORD_PATTERN, fold, latex_symbol, stem_word
+from desktop_app.core.search.analysis import WORD_PATTERN, fold, latex_symbol, word_stems
 
 FRAGMENT_CHARS = 240
 _WORD = re.compile(WORD_PATTERN)
@@ -28,7 +28,11 @@ class Marks:
 
     def matches(self, word: str) -> bool:
         """True when the folded, lower-cased `word` should be marked."""
-        return stem_word(word) in self.stems or word in self.stems or word.startswith(self.prefixes)
+        return (
+            not self.stems.isdisjoint(word_stems(word))
+            or word in self.stems
+            or word.startswith(self.prefixes)
+        )
 
     def matches_written(self, raw: str) -> bool:
         """True when a word as written (maybe a TeX command such as `\\psi`) should be marked."""
@@ -76,7 +80,7 @@ def written_forms(raw: str) -> tuple[tuple[str, ...], frozenset[str]]:
         forms: tuple[str, ...] = (fold(name),) if symbol is None else (fold(name), symbol)
     else:
         forms = (fold(raw),)
-    return forms, frozenset(forms).union(stem_word(form) for form in forms)
+    return forms, frozenset(forms).union(*(word_stems(form) for form in forms))
 
 
 def mark_all(text: str, spans: Iterable[tuple[int, int]]) -> str:

@@ -6,7 +6,6 @@ import contextlib
 import heapq
 import logging
 import os
-import re
 import shutil
 import threading
 import time
@@ -23,8 +22,8 @@ from whoosh.index import LockError
 from desktop_app.core.archive import Archive
 from desktop_app.core.errors import ArchiveBusyError, InputError
 from desktop_app.core.records import Changes, TalkData, TalkFilter
-from desktop_app.core.search import storage
-from desktop_app.core.search.analysis import fold, stem_word, words
+from desktop_app.core.search import spelling, storage
+from desktop_app.core.search.analysis import fold, word_stems, words
 from desktop_app.core.search.docsets import DocSets
 from desktop_app.core.search.highlight import Marks, fragment, mark_all, matched_spans
 from desktop_app.core.search.queries import QueryBuilder, QueryPlan
@@ -78,6 +77,7 @@ class SearchIndex:
         self._uid_docnums: tuple[Any, dict[str, int]] | None = None
         self._date_keys: tuple[Any, list[int]] | None = None
         self._builder: QueryBuilder | None = None
+        self._vocabulary: tuple[Path, tuple[int, int], spelling.Vocabulary] | None = None
         self._closed = False
         # Set by a GUI: changes of more talks than this are not indexed in the writing thread;
         # `on_behind(count)` is called instead, and the GUI catches up in the background.
@@ -214,13 +214,16 @@ class SearchIndex:
         """Re-index `total` changed talks and drop the deleted ones."""
         assert self._path is not None
         writer = self._writer(self._ix)
+        counts: Counter[str] = Counter()
         try:
             remove = self._remover(writer)
             for uid in deleted:
                 remove(uid)
             for done, talk in enumerate(talks, start=1):
                 remove(talk.uid)
-                writer.add_document(**talk_document(talk))
+                document = talk_document(talk)
+                counts.update(spelling.talk_words((document["text"], document["abstract"])))
+                writer.add_document(**document)
                 if progress is not None and (done % 100 == 0 or done == total):
                     progress(done, total)
         except BaseException:
@@ -230,6 +233,7 @@ class SearchIndex:
         # than the update); once little segments pile up, the small ones are merged.
         small = total <= SMALL_UPDATE and len(writer.segments) < SEGMENTS_BEFORE_MERGE
         writer.commit(merge=not small)
+        spelling.write_counts(self._path, counts, append=True)
         storage.write_state(self._path, generation)
         self._generation = generation
         log.debug("index updated: %d changed, %d deleted", total, len(deleted))
@@ -299,17 +303,21 @@ class SearchIndex:
         if procs is None:
             procs = min(2, os.cpu_count() or 1) if total >= MULTIPROCESS_FROM else 1
         writer = self._writer(ix, procs, limitmb=256)
+        counts: Counter[str] = Counter()
         try:
             if progress is not None:
                 progress(0, total)
             for done, talk in enumerate(self.archive.iter_talks(), start=1):
-                writer.add_document(**talk_document(talk))
+                document = talk_document(talk)
+                counts.update(spelling.talk_words((document["text"], document["abstract"])))
+                writer.add_document(**document)
                 if progress is not None and (done % 200 == 0 or done == total):
                     progress(done, total)
         except BaseException:
             writer.cancel()
             raise
         writer.commit()  # one segment per process: nothing to merge
+        spelling.write_counts(path, counts)
         return ix
 
     # ------------------------------------------------------------------ checking
@@ -500,14 +508,11 @@ class SearchIndex:
                 SearchHit(uids[docnum], float(score) if sort_field is None else 0.0, highlights)
             )
         suggestion = None
-        if not plan.marks.prefixes and total < FEW_HITS and plan.parsed is not None:
-            suggestion = self._suggestion(searcher, text, plan.parsed, total)
+        if not plan.marks.prefixes and total < FEW_HITS:
+            suggestion = self._suggestion(searcher, text, total, docset)
         elif plan.marks.prefixes and total == 0:
             # The word being typed found nothing as a prefix: read it as a whole word.
-            assert self._builder is not None
-            whole = self._builder.plan(text, searcher.reader())
-            if whole.parsed is not None:
-                suggestion = self._suggestion(searcher, text, whole.parsed, total)
+            suggestion = self._suggestion(searcher, text, total, docset)
         return SearchResult(
             text,
             total,
@@ -616,22 +621,41 @@ class SearchIndex:
             self._uid_docnums = (reader, mapping)
         return self._uid_docnums[1]
 
-    def _suggestion(self, searcher: Any, text: str, parsed: Any, total: int) -> str | None:
-        try:
-            correction = searcher.correct_query(parsed, text, prefix=1, maxdist=2)
-        except Exception:  # suggestions are a nicety; a query they cannot handle has none
-            log.debug("no suggestion for %r", text, exc_info=True)
+    def _suggestion(
+        self, searcher: Any, text: str, total: int, docset: set[int] | None
+    ) -> str | None:
+        """The query with its unknown words corrected, if that finds more talks."""
+        vocabulary = self._words()
+        if vocabulary is None or not vocabulary.counts:
             return None
-        if correction.query == parsed or not correction.string:
+        reader = searcher.reader()
+
+        def talks_with(word: str) -> int:
+            stems = word_stems(word)
+            return min(int(max(reader.doc_frequency(f, s) for f in DEFAULT_FIELDS)) for s in stems)
+
+        suggestion = spelling.correct(text, vocabulary, talks_with, few_hits=total < FEW_HITS)
+        if suggestion is None or suggestion == text.strip():
             return None
-        corrected = searcher.search(correction.query, limit=1, terms=False)
-        if len(corrected) <= total or not corrected.top_n:
+        assert self._builder is not None
+        plan = self._builder.plan(suggestion, reader)
+        if plan.query is None:
             return None
-        stored = searcher.stored_fields(corrected.top_n[0][1])
-        surface = _surface_forms(f"{stored.get('title', '')} {stored.get('abstract', '')}")
-        suggestion = re.sub(r"\w+", lambda m: surface.get(m.group(), m.group()), correction.string)
-        suggestion = suggestion.strip()
-        return suggestion if suggestion != text.strip() else None
+        found = self._docsets(searcher).matching(plan.query)
+        if docset is not None:
+            found = found & docset
+        return suggestion if len(found) > total else None
+
+    def _words(self) -> spelling.Vocabulary | None:
+        """The archive's words kept beside the current index (reloaded when they change)."""
+        path = self._path
+        if path is None:
+            return None
+        stamp = spelling.Vocabulary.stamp(path)
+        kept = self._vocabulary
+        if kept is None or kept[0] != path or kept[1] != stamp:
+            kept = self._vocabulary = (path, stamp, spelling.Vocabulary.load(path))
+        return kept[2]
 
     # ------------------------------------------------------------------ talk pages
 
@@ -719,8 +743,9 @@ def _surface_forms(text: str) -> dict[str, str]:
     """Stem -> the word of `text` it most often comes from (to show words, not stems)."""
     counts: Counter[tuple[str, str]] = Counter()
     for word in words(text):
-        folded = fold(word)
-        counts[(stem_word(folded), word.lower())] += 1
+        stems = word_stems(fold(word))
+        if len(stems) == 1:  # not the parts of a compound
+            counts[(stems[0], word.lower())] += 1
     surface: dict[str, str] = {}
     for (term, word), _count in counts.most_common():
         surface.setdefault(term, word)

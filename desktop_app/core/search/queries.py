@@ -11,7 +11,7 @@ from typing import Any
 from whoosh import qparser
 from whoosh import query as wq
 
-from desktop_app.core.search.analysis import MAX_PREFIX, MIN_PREFIX, fold, stem_word, words
+from desktop_app.core.search.analysis import MAX_PREFIX, MIN_PREFIX, fold, word_stems, words
 from desktop_app.core.search.highlight import Marks
 from desktop_app.core.search.schema import (
     DEFAULT_BOOSTS,
@@ -75,8 +75,11 @@ class QueryBuilder:
         if typed is not None and len(typed) >= MIN_PREFIX:
             prefix = typed[:MAX_PREFIX]
             prefixes = (typed,)
-            stem = stem_word(typed)
-            last = wq.Or([wq.Term("complete", prefix), *_default_terms(stem)])
+            parts = word_stems(typed)
+            whole: list[Any] = _default_terms(parts[0])
+            if len(parts) > 1:  # a joined compound: each of its parts
+                whole = [wq.And([wq.Or(_default_terms(part)) for part in parts])]
+            last = wq.Or([wq.Term("complete", prefix), *whole])
             query = last if query is None else wq.And([query, last])
         if query is not None:
             query = query.normalize()
@@ -125,6 +128,8 @@ class QueryBuilder:
                 return self._prefix(node, reader, messages)
             if isinstance(node, (wq.Wildcard, wq.FuzzyTerm, wq.Regex)):
                 return _capped(node.fieldname, node._btexts(reader), reader, node.boost)
+            if isinstance(node, wq.Or):
+                return _spread_parts(node)
             return node
 
         try:
@@ -167,6 +172,31 @@ def _capped(field: str, terms: Any, reader: Any, boost: float = 1.0) -> Any:
         for _df, t in ranked
     ]
     return subqueries[0] if len(subqueries) == 1 else wq.Or(subqueries)
+
+
+def _spread_parts(node: Any) -> Any:
+    """A word of several terms ("non-convex", "nonconvex") searched as its parts are when
+    typed apart: each part in any field, not all parts in one field.
+
+    The parser makes `(title:non AND title:convex) OR (abstract:non AND abstract:convex)`;
+    this gives `(title:non OR abstract:non) AND (title:convex OR abstract:convex)`.
+    """
+    groups = node.subqueries
+    if len(groups) < 2 or not all(isinstance(g, wq.And) for g in groups):
+        return node
+    size = len(groups[0].subqueries)
+    texts = [t.text for t in groups[0].subqueries if isinstance(t, wq.Term)]
+    for group in groups:
+        terms = group.subqueries
+        if len(terms) != size or size < 2 or group.boost != 1.0:
+            return node
+        if not all(isinstance(t, wq.Term) and type(t) is wq.Term for t in terms):
+            return node
+        if [t.text for t in terms] != texts or len({t.fieldname for t in terms}) != 1:
+            return node
+    return wq.And(
+        [wq.Or([group.subqueries[i] for group in groups]) for i in range(size)], boost=node.boost
+    )
 
 
 def _default_terms(term: str) -> list[Any]:

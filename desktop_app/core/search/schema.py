@@ -17,7 +17,7 @@ from desktop_app.core.search.analysis import (
 )
 
 # Bump when fields or analysis change: an index with another version is rebuilt.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 UNKNOWN_KEY = 2**62  # sorts unknown dates last in both directions
 PAPER_LINK_KINDS = frozenset({"related-paper", "paper", "arxiv"})
 # What a word without a field searches: the abstract, the title, the speakers, and every

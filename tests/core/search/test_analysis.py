@@ -20,6 +20,7 @@ SAMPLES = [
     r"A $\psi$-class of $\epsilon$-nets: \in \alpha_t \foo and the \Gamma function",
     "The implicit regularization of gradient descent in the edge of stability",
     "Łukasz Østergaard; Straße; ÆSIR — a  b   c",
+    "Nonconvex, over-parametrised and layerwise: the behaviour of a \\nonlinear model; it is",
     "",
     "   ",
 ]
