@@ -20,6 +20,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QFileDialog,
     QHeaderView,
     QLabel,
@@ -543,14 +544,26 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def focus_search(self) -> None:
-        """Put the cursor into the search field."""
+        """Put the cursor into the search field; while reading a page (its text focused),
+        find in the page instead (Ctrl+K always goes to the search field)."""
+        focused = QApplication.focusWidget()
+        reading = focused is not None and (
+            focused is self.panel.browser or self.panel.find_bar.isAncestorOf(focused)
+        )
+        if reading and self.sender() is not self.actions_by_id[ActionId.FIND_ALT]:
+            self.panel.find_bar.open_bar()
+            return
         self.search_field.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search_field.selectAll()
 
     @Slot()
     def escape(self) -> None:
-        """Esc: clear the search; when it is empty, lift the filters."""
-        if self.search_field.text():
+        """Esc: close the find bar of the page; else clear the search; when it is empty,
+        lift the filters."""
+        bar = self.panel.find_bar
+        if bar.isVisible() and bar.isAncestorOf(QApplication.focusWidget()):
+            bar.close_bar()
+        elif self.search_field.text():
             self.clear_search()
         elif self.sidebar.current_filter() != TalkFilter():
             self.clear_filters()

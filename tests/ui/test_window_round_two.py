@@ -492,3 +492,24 @@ def test_the_page_marks_the_words_the_search_matched_accents_and_stems_included(
     window.table.selectRow(0)
     page = window.panel.browser.toHtml()
     assert re.search(r"background-color:#ffe066;\">Şimşekli</span>", page, re.IGNORECASE)
+
+
+def test_ctrl_f_on_the_page_finds_in_it_with_a_count(qtbot: QtBot, window: MainWindow) -> None:
+    select(window, LAWRENCE)
+    window.activateWindow()
+    window.panel.browser.setFocus()
+    qtbot.keyClick(window.panel.browser, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    bar = window.panel.find_bar
+    assert bar.isVisible() and bar.field.hasFocus()
+    qtbot.keyClicks(bar.field, "equivariant")
+    expected = page_text(window).lower().count("equivariant")
+    assert expected >= 2 and bar.matches == expected
+    assert bar.count.text() == f"1 of {expected}"
+    qtbot.keyClick(bar.field, Qt.Key.Key_Return)
+    assert bar.count.text() == f"2 of {expected}"
+    assert window.panel.browser.textCursor().selectedText().lower() == "equivariant"
+    qtbot.keyClick(bar.field, Qt.Key.Key_Escape)
+    assert not bar.isVisible()
+    window.table.setFocus()  # from the list, Ctrl+F goes to the search field as before
+    qtbot.keyClick(window.table, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert window.search_field.hasFocus()

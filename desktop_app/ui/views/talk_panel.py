@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.records import TalkDetail
 from desktop_app.ui.icons import icon
+from desktop_app.ui.views.find_bar import FindBar
 
 NOTE_SAVE_DELAY_MS = 400
 COMPACT_WIDTH = 430  # narrower: the buttons show icons only
@@ -140,6 +141,9 @@ class TalkPanel(QWidget):
         layout.setContentsMargins(4, 0, 0, 0)
         layout.addLayout(buttons)
         layout.addWidget(self.browser, 1)
+        self.find_bar = FindBar(self.browser)
+        layout.addWidget(self.find_bar)
+        self.browser.textChanged.connect(self.find_bar.page_changed)
         layout.addWidget(self.note_label)
         layout.addWidget(self.note)
         self.show_message("Select a talk to read its abstract.")
