@@ -51,6 +51,7 @@ from desktop_app.core.settings import load_archive_settings
 from desktop_app.core.talk_edits import talk_data as _talk_data
 from desktop_app.core.textfold import fold_name
 from desktop_app.core.timeutil import from_utc_naive, utc_now
+from desktop_app.core.upgrade import upgrade_sqlite
 from desktop_app.core.upsert import GENERATION_KEY, Upsert, next_generation
 from desktop_app.core.urls import is_web_url
 
@@ -119,7 +120,11 @@ class Archive:
         else:
             revision = db.sqlite_schema_revision(sqlite_file)
             if revision != db.SCHEMA_REVISION:
-                archive._upgrade()
+                try:  # refused when newer; a copy in backups/ first; left as it was on failure
+                    upgrade_sqlite(sqlite_file, revision, archive._upgrade)
+                except ArchiveError:
+                    archive.close()
+                    raise
         if import_bundled and archive._meta(BUNDLED_KEY) is None:
             archive.import_bundled()
         return archive

@@ -34,6 +34,7 @@ class AppConfig:
     caldav_calendar: str = ""
     last_calendar_target: str = "system"
     update_on_start: bool = False  # sync every source when the app starts
+    backups_to_keep: int = 7  # daily backups kept in the archive's backups/ (0: none made)
 
 
 @dataclass(frozen=True)
