@@ -35,6 +35,13 @@ def build_parser(only: Sequence[str] | None = None) -> argparse.ArgumentParser:
         help="the archive folder (default: $SEMINAR_ARCHIVE_HOME, else the configured "
         "folder, else the platform's user data folder)",
     )
+    parser.add_argument(
+        "--db",
+        metavar="URL",
+        help="a shared archive on a PostgreSQL server, postgresql+psycopg://USER@HOST:PORT/DB "
+        "(default: $SEMINAR_ARCHIVE_DB, else the archive folder's own database); the password "
+        "comes from the keyring or ~/.pgpass, and the URL is not stored",
+    )
     parser.add_argument("--debug", action="store_true", help="print debug logs to stderr")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module_info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
@@ -79,7 +86,7 @@ def _command_name(arguments: Sequence[str]) -> str | None:
     for argument in arguments:
         if skip_value:
             skip_value = False
-        elif argument == "--data-dir":
+        elif argument in ("--data-dir", "--db"):
             skip_value = True
         elif not argument.startswith("-"):
             return argument

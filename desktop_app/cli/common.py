@@ -16,10 +16,14 @@ if TYPE_CHECKING:
 
 
 def open_archive(options: argparse.Namespace) -> Archive:
-    """The archive named by `--data-dir` (or the environment, or the defaults)."""
+    """The archive named by `--data-dir` and `--db` (or the environment, or the defaults)."""
     from desktop_app.core.archive import Archive
+    from desktop_app.core.shared_db import database_url_from
 
-    return Archive.open(resolve_archive_dir(options.data_dir))
+    return Archive.open(
+        resolve_archive_dir(options.data_dir),
+        database_url=database_url_from(getattr(options, "db", None)),
+    )
 
 
 def print_json(value: Any) -> None:

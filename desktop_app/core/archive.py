@@ -10,12 +10,18 @@ from dataclasses import replace
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from sqlalchemy import and_, exists, extract, func, or_, select
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import Integer, and_, cast, exists, extract, func, or_, select
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, aliased
 
-from desktop_app.core import db
-from desktop_app.core.errors import ArchiveBusyError, ArchiveError, InputError, NotFoundError
+from desktop_app.core import db, shared_db
+from desktop_app.core.errors import (
+    ArchiveBusyError,
+    ArchiveError,
+    DatabaseUnavailableError,
+    InputError,
+    NotFoundError,
+)
 from desktop_app.core.exchange import export_lines
 from desktop_app.core.importers import ParsedFile, importer_for
 from desktop_app.core.labels import display_title
@@ -107,16 +113,27 @@ class Archive:
         """Open (creating and upgrading as needed) the archive in `folder`.
 
         A new archive receives the bundled archive unless `import_bundled` is False.
+        `database_url` (`--db`, never stored) names a shared database on a server; the folder
+        then keeps this desktop's own part of it in `shared/<host>-<port>-<database>/`.
         """
         folder = Path(folder)
         if folder.exists() and not folder.is_dir():
             raise InputError(f"{folder} is not a folder")
         folder.mkdir(parents=True, exist_ok=True)
-        url = database_url or load_archive_settings(folder).database_url
+        configured = load_archive_settings(folder).database_url
+        url = database_url or configured
+        shared = database_url and not shared_db.same_database(database_url, configured)
+        if shared and shared_db.is_postgres(database_url or ""):
+            folder = shared_db.local_folder(folder, url)
+            folder.mkdir(parents=True, exist_ok=True)
         sqlite_file = folder / DATABASE_FILE
         archive = cls(folder, url or db.sqlite_url(sqlite_file))
         if url:
-            archive._upgrade()
+            try:
+                archive._open_server_schema()
+            except ArchiveError:
+                archive.close()
+                raise
         else:
             revision = db.sqlite_schema_revision(sqlite_file)
             if revision != db.SCHEMA_REVISION:
@@ -139,11 +156,23 @@ class Archive:
     def __exit__(self, *_exc: object) -> None:
         self.close()
 
+    def _open_server_schema(self) -> None:
+        """Check the schema of a database named by URL; migrate (under a lock) when due."""
+        if db.is_sqlite(self.engine):
+            self._upgrade()
+            return
+        try:
+            revision = db.schema_revision(self.engine)
+        except DBAPIError as error:
+            raise _database_error(error, self.database_url) from error
+        if revision != db.SCHEMA_REVISION:
+            self._upgrade()
+
     def _upgrade(self) -> None:
         try:
             db.upgrade_schema(self.engine)
-        except OperationalError as error:
-            raise _busy_or_raise(error) from error
+        except DBAPIError as error:
+            raise _database_error(error, self.database_url) from error
         except Exception as error:
             if "Can't locate revision" in str(error):
                 raise ArchiveError(
@@ -185,8 +214,8 @@ class Archive:
             with self._sessions() as session, session.begin():
                 session.connection(execution_options={db.WRITE_OPTION: True})
                 yield session
-        except OperationalError as error:
-            raise _busy_or_raise(error) from error
+        except DBAPIError as error:
+            raise _database_error(error, self.database_url) from error
 
     def _meta(self, key: str) -> str | None:
         with self._read() as session:
@@ -831,6 +860,20 @@ def _collection_paused() -> Iterator[None]:
             gc.enable()
 
 
+def _database_error(error: DBAPIError, url: str) -> ArchiveError | DBAPIError:
+    """The error to raise for a failed transaction: the server gone, SQLite busy, or (a
+    serialization failure to retry, a bug) the error itself."""
+    if db.is_connection_error(error):
+        reason = str(error.orig).strip().splitlines()
+        return DatabaseUnavailableError(
+            f"the shared archive's database cannot be reached ({shared_db.redact(url)})",
+            (reason[0] if reason else "") + "\nNothing was changed; try again when it is back.",
+        )
+    if isinstance(error, OperationalError) and not db.is_retryable(error):
+        return _busy_or_raise(error)
+    return error
+
+
 def _busy_or_raise(error: OperationalError) -> ArchiveError:
     if "locked" in str(error) or "busy" in str(error):
         return ArchiveBusyError(
@@ -899,7 +942,9 @@ def _filtered(query: Any, f: TalkFilter) -> Any:
 
 def _is_new() -> Any:
     """A talk that arrived after the previous visit began and was not opened since."""
-    since = select(ArchiveMeta.value).where(ArchiveMeta.key == NEW_SINCE_KEY).scalar_subquery()
+    since = db.MetaTime(
+        select(ArchiveMeta.value).where(ArchiveMeta.key == NEW_SINCE_KEY).scalar_subquery()
+    )
     state = aliased(UserState)  # the list's own join of UserState must not correlate here
     opened = exists().where(state.uid == Talk.uid, state.last_opened.is_not(None))
     return and_(since.is_not(None), Talk.created_at > since, ~opened)
@@ -964,7 +1009,7 @@ def _first_speaker_name() -> Any:
 
 def _start_month() -> Any:
     """The month of a talk's start (in UTC: a talk's own zone moves few across a month end)."""
-    return extract("month", Talk.start_utc)
+    return cast(extract("month", Talk.start_utc), Integer)  # PostgreSQL's is a numeric
 
 
 def _sorted(query: Any, sort: SortKey) -> Any:

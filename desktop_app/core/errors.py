@@ -29,3 +29,8 @@ class ArchiveBusyError(ArchiveError):
 
 class ImportCancelledError(ArchiveError):
     """The user cancelled an import; its transaction was rolled back."""
+
+
+class DatabaseUnavailableError(ArchiveError):
+    """The shared archive's database server cannot be reached (down, wrong password, network
+    gone); nothing was changed."""
