@@ -19,6 +19,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "both_databases: run with the `archive` fixtures on SQLite and PostgreSQL"
     )
+    config.addinivalue_line("markers", "sqlite_only: of a both_databases module, SQLite only")
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -26,7 +27,8 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if metafunc.definition.get_closest_marker("both_databases") and (
         "database" in metafunc.fixturenames
     ):
-        metafunc.parametrize("database", DATABASES, indirect=True)
+        only = metafunc.definition.get_closest_marker("sqlite_only")
+        metafunc.parametrize("database", DATABASES[:1] if only else DATABASES, indirect=True)
 
 
 @pytest.fixture(autouse=True)

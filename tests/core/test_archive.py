@@ -14,6 +14,9 @@ from desktop_app.core.errors import NotFoundError
 from desktop_app.core.records import SortKey, TalkFilter
 from tests.helpers.files import BUNDLED_ARCHIVE, bundled_records, talk_record, write_jsonl
 
+# The same tests on SQLite and on the private PostgreSQL server (tests/conftest.py).
+pytestmark = pytest.mark.both_databases
+
 
 def export_text(archive: Archive) -> str:
     stream = io.StringIO()
@@ -215,6 +218,7 @@ def test_change_listeners_hear_imports(archive: Archive, tmp_path: Path) -> None
     assert [sorted(c.talks) for c in heard] == [["l1"]]
 
 
+@pytest.mark.sqlite_only
 def test_sqlite_is_opened_with_wal_and_foreign_keys(archive: Archive) -> None:
     with archive.engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
@@ -222,6 +226,7 @@ def test_sqlite_is_opened_with_wal_and_foreign_keys(archive: Archive) -> None:
         assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == db.BUSY_TIMEOUT_MS
 
 
+@pytest.mark.sqlite_only
 def test_schema_revision_is_readable_without_sqlalchemy(archive: Archive) -> None:
     assert db.sqlite_schema_revision(archive.folder / DATABASE_FILE) == db.SCHEMA_REVISION
 

@@ -16,6 +16,9 @@ from desktop_app.core.search import SearchIndex
 from tests.helpers.cli import run_cli, run_json
 from tests.helpers.files import talk_record, write_jsonl
 
+# The same tests on SQLite and on the private PostgreSQL server (tests/conftest.py).
+pytestmark = pytest.mark.both_databases
+
 UNTITLED = "talk-3b4402e0c5f0"  # a bundled talk without a title, with a speaker and a date
 LAWRENCE = "talk-6b047156a771"
 

@@ -15,6 +15,9 @@ from desktop_app.core.saved import SavedSearches, export_archive
 from tests.helpers.cli import run_cli, run_json
 from tests.helpers.files import talk_record, write_jsonl
 
+# The same tests on SQLite and on the private PostgreSQL server (tests/conftest.py).
+pytestmark = pytest.mark.both_databases
+
 
 def test_save_list_rename_move_remove(archive: Archive) -> None:
     saved = SavedSearches(archive)

@@ -16,6 +16,9 @@ from desktop_app.core.search import index as index_module
 from desktop_app.core.search.synthetic import write_synthetic_archive
 from tests.helpers.files import bundled_records, talk_record, write_jsonl
 
+# The same tests on SQLite and on the private PostgreSQL server (tests/conftest.py).
+pytestmark = pytest.mark.both_databases
+
 
 def _import(archive: Archive, tmp_path: Path, *records: dict[str, object]) -> None:
     archive.import_file(write_jsonl(tmp_path / f"in-{time.monotonic_ns()}.jsonl", list(records)))

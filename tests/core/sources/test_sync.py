@@ -16,6 +16,9 @@ from desktop_app.core.sources.fetch import Timeouts
 from desktop_app.core.sources.sync import FetchOptions, sync_sources
 from tests.helpers.cli import run_cli, run_json
 
+# The same tests on SQLite and on the private PostgreSQL server (tests/conftest.py).
+pytestmark = pytest.mark.both_databases
+
 FAST = FetchOptions(timeouts=Timeouts(connect=2, read=1, total=5), retries=1, backoff=0.01)
 REAL = Path(__file__).resolve().parents[2] / "fixtures" / "real" / "researchseminars"
 
