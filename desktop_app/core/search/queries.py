@@ -58,6 +58,7 @@ class QueryBuilder:
         parser.add_plugin(qparser.FieldAliasPlugin(aliases))
         self.parser = parser
         self.analyzer = schema["text"].analyzer
+        self._lexicons: tuple[Any, dict[str, Lexicon]] | None = None
 
     def plan(self, text: str, reader: Any, *, as_you_type: bool = False) -> QueryPlan:
         """The query for `text`; malformed input falls back to its plain words."""
@@ -126,6 +127,11 @@ class QueryBuilder:
         def visit(node: Any) -> Any:
             if isinstance(node, wq.Prefix):
                 return self._prefix(node, reader, messages)
+            if isinstance(node, wq.FuzzyTerm) and isinstance(node.text, str):
+                terms = self._lexicon(reader, node.fieldname).within(
+                    node.text, node.maxdist, node.prefixlength
+                )
+                return _capped(node.fieldname, terms, reader, node.boost)
             if isinstance(node, (wq.Wildcard, wq.FuzzyTerm, wq.Regex)):
                 return _capped(node.fieldname, node._btexts(reader), reader, node.boost)
             if isinstance(node, wq.Or):
@@ -137,6 +143,15 @@ class QueryBuilder:
         except Exception:  # a term the field cannot convert (e.g. year:*x): plain words
             messages.append(UNPARSED)
             return None
+
+    def _lexicon(self, reader: Any, field: str) -> Lexicon:
+        """The terms of a field, read once per reader (a searcher's lifetime)."""
+        if self._lexicons is None or self._lexicons[0] is not reader:
+            self._lexicons = (reader, {})
+        lexicons = self._lexicons[1]
+        if field not in lexicons:
+            lexicons[field] = Lexicon(reader, field)
+        return lexicons[field]
 
     def _prefix(self, node: Any, reader: Any, messages: list[str]) -> Any:
         field = node.fieldname
@@ -157,6 +172,35 @@ class QueryBuilder:
 
         candidates = (t for t in reader.expand_prefix(field, start) if fits(t))
         return _capped(field, candidates, reader, node.boost)
+
+
+class Lexicon:
+    """A field's terms by first letter, for fuzzy terms without walking the term list."""
+
+    def __init__(self, reader: Any, field: str) -> None:
+        self.by_start: dict[str, list[str]] = {}
+        from_bytes = reader.schema[field].from_bytes
+        for btext in reader.lexicon(field):
+            term = from_bytes(btext)
+            if isinstance(term, str):
+                self.by_start.setdefault(term[:1], []).append(term)
+
+    def within(self, text: str, maxdist: int, prefix: int) -> list[str]:
+        """The terms within `maxdist` edits (transpositions count one) sharing `prefix`
+        letters with `text`, as Whoosh's `terms_within`."""
+        from rapidfuzz import process
+        from rapidfuzz.distance import OSA
+
+        head = text[:prefix]
+        if prefix:
+            choices = [t for t in self.by_start.get(text[:1], ()) if t.startswith(head)]
+        else:
+            choices = [t for group in self.by_start.values() for t in group]
+        choices = [t for t in choices if abs(len(t) - len(text)) <= maxdist]
+        found = process.extract(
+            text, choices, scorer=OSA.distance, score_cutoff=maxdist, limit=None
+        )
+        return [str(term) for term, _distance, _index in found]
 
 
 def _capped(field: str, terms: Any, reader: Any, boost: float = 1.0) -> Any:

@@ -4,7 +4,9 @@ Whoosh ranks by walking matchers: a Python step per candidate talk per term, on 
 keystroke, although one keystroke's query repeats most of the previous one's terms. Here
 each term's scores are computed once per searcher from whole posting blocks and kept;
 `And`, `Or` and `Not` become dictionary operations and the best hits a heap selection.
-Queries with other parts (phrases, ranges) are left to Whoosh (`supports` says which).
+A phrase is the terms' talks intersected, positions read for those talks only, and scored
+as Whoosh scores it (the sum of its terms' scores). Queries with other parts (ranges,
+dates) are left to Whoosh (`supports` says which).
 
 Scores are those of Whoosh's matchers: BM25F per term (`whoosh.scoring.bm25`, the
 index's B and K1, field boosts in the weights, query boosts multiplied), summed over the
@@ -14,13 +16,17 @@ terms a talk matches (`And`, `Or`, `AndMaybe`), the first part's for `AndNot`.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from itertools import accumulate
+from pickle import loads
 from typing import Any
 
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.formats import Positions
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.scoring import BM25F
+from whoosh.system import _INT_SIZE
 from whoosh.util.numeric import byte_to_length
 from whoosh.util.numlists import delta_decode
 
@@ -71,6 +77,8 @@ class Ranker:
         boost = getattr(query, "boost", 1.0)
         if isinstance(query, wq.Term):
             scores = self._term(query.fieldname, query.text)
+        elif isinstance(query, wq.Phrase):
+            scores = self._phrase(query.fieldname, list(query.words), query.slop)
         elif isinstance(query, wq.And):
             scores = self._and(query.subqueries)
         elif isinstance(query, wq.Or):
@@ -101,6 +109,53 @@ class Ranker:
         for scores in unwanted:
             docs.difference_update(scores.keys())
         return {d: sum(scores[d] for scores in wanted) for d in docs}
+
+    def _phrase(self, field: str, words: list[str], slop: int) -> Scores:
+        """Talks holding the words in order, each within `slop` positions of the last."""
+        parts = [self.scores(wq.Term(field, word)) for word in words]
+        if not parts or not all(parts):
+            return {}
+        smallest: Scores = min(parts, key=len)
+        candidates = set(smallest)
+        for part in parts:
+            candidates.intersection_update(part.keys())
+        if len(words) > 1 and candidates:
+            found = [self._positions(field, word, candidates) for word in words]
+            candidates = {d for d in candidates if _in_order([f[d] for f in found], slop)}
+        return {d: sum(part[d] for part in parts) for d in candidates}
+
+    def _positions(self, field: str, word: str, wanted: set[int]) -> dict[int, list[int]]:
+        """The positions of a term in the `wanted` talks (read for those only)."""
+        top = self.searcher
+        btext = top.schema[field].to_bytes(word)
+        decode = _positions_decoder(top.schema[field].format)
+        found: dict[int, list[int]] = {}
+        for subsearcher, offset in top.leaf_searchers():
+            reader = subsearcher.reader()
+            if (field, btext) not in reader:
+                continue
+            matcher = reader.postings(field, btext)
+            if isinstance(matcher, FilterMatcher):  # deleted talks are not wanted anyway
+                matcher = matcher.child
+            if isinstance(matcher, W3LeafMatcher) and not matcher._byteids:
+                while matcher.is_active():
+                    if matcher._data is None:
+                        matcher._read_data()
+                    ids = delta_decode(matcher._data[0])
+                    values = None
+                    for i, docnum in enumerate(ids):
+                        if offset + docnum in wanted:
+                            if values is None:
+                                matcher._read_values()
+                                values = matcher._values
+                            found[offset + docnum] = decode(values[i])
+                    matcher._next_block()
+                continue
+            while matcher.is_active():
+                if offset + matcher.id() in wanted:
+                    found[offset + matcher.id()] = matcher.value_as("positions")
+                matcher.next()
+        return found
 
     def _term(self, field: str, text: Any) -> Scores:
         """BM25F scores of one term in every talk holding it."""
@@ -173,6 +228,33 @@ def _postings(matcher: Any) -> Iterable[tuple[int, float]]:
         matcher.next()
 
 
+def _positions_decoder(field_format: Any) -> Callable[[bytes], list[int]]:
+    """Positions from a posting's value: Whoosh's `Positions` format read without its
+    per-position Python loop (a pickled list of gaps after the frequency)."""
+    if type(field_format) is not Positions:
+        return field_format.decoder("positions")  # type: ignore[no-any-return]
+
+    def decode(value: bytes) -> list[int]:
+        gaps = loads(value[_INT_SIZE:] if value.endswith(b".") else value[_INT_SIZE:] + b".")
+        return list(accumulate(gaps))
+
+    return decode
+
+
+def _in_order(positions: list[list[int]], slop: int) -> bool:
+    """True when each word follows the one before within 1..slop positions."""
+    reached = set(positions[0])
+    for following in positions[1:]:
+        if slop == 1:
+            reached = reached.intersection(p - 1 for p in following)
+            reached = {p + 1 for p in reached}
+        else:
+            reached = {p for p in following if any(0 < p - q <= slop for q in reached)}
+        if not reached:
+            return False
+    return True
+
+
 def _sum_all(parts: list[Scores]) -> Scores:
     if not parts:
         return {}
@@ -207,6 +289,14 @@ def _supported(query: Any, schema: Any) -> bool:
     if isinstance(query, wq.Term):
         field = query.fieldname
         return field in schema and schema[field].scorable
+    if isinstance(query, wq.Phrase):
+        field = query.fieldname
+        return (
+            field in schema
+            and schema[field].scorable
+            and schema[field].format.supports("positions")
+            and all(isinstance(w, str) for w in query.words)
+        )
     if isinstance(query, wq.Or) and (query.minmatch or query.scale):
         return False
     if isinstance(query, wq.And):

@@ -24,6 +24,12 @@ QUERIES = [
     ("implicit regu", True),
     ("diffusion mod", True),
     ("Gurbuzbalaban", False),
+    ('"neural networks"', False),
+    ('"non-convex optimization"', False),
+    ('"edge of stability" learning', False),
+    ('title:"neural networks"', False),
+    ('"neural collapse"~3', False),
+    ("stabilty~2", False),
 ]
 
 
@@ -56,15 +62,34 @@ def test_ranker_matches_whoosh_scoring(
     assert [s for s, _d in ours] == pytest.approx([s for s, _d in theirs], rel=1e-9)
 
 
-def test_phrases_and_ranges_are_left_to_whoosh(bundled_index: SearchIndex) -> None:
+def test_ranges_are_left_to_whoosh(bundled_index: SearchIndex) -> None:
     with bundled_index._search_lock:
         searcher = bundled_index._current_searcher()
         assert bundled_index._builder is not None
         ranker = Ranker(searcher)
-        for text in ['"neural collapse"', "year:[2021 to 2022]", "date:2023"]:
+        for text in ["year:[2021 to 2022]", "date:2023"]:
             plan = bundled_index._builder.plan(text, searcher.reader())
             assert not ranker.supports(plan.query), text
     assert bundled_index.search('"neural collapse"').hits
+
+
+def test_fuzzy_terms_are_whooshs_and_transpositions(bundled_index: SearchIndex) -> None:
+    from whoosh import query as wq
+
+    with bundled_index._search_lock:
+        searcher = bundled_index._current_searcher()
+        assert bundled_index._builder is not None
+        reader = searcher.reader()
+        for field in ("abstract", "title", "text"):
+            for text, maxdist in [("gradiant", 1), ("kernal", 1), ("stabilty", 2), ("lernin", 2)]:
+                lexicon = bundled_index._builder._lexicon(reader, field)
+                ours = set(lexicon.within(text, maxdist, 1))
+                node = wq.FuzzyTerm(field, text, maxdist=maxdist, prefixlength=1)
+                theirs = {t.decode() if isinstance(t, bytes) else t for t in node._btexts(reader)}
+                assert theirs <= ours, (field, text)
+        assert "network" in bundled_index._builder._lexicon(reader, "abstract").within(
+            "netwrok", 1, 1
+        )
 
 
 def test_search_ranks_with_remembered_scores_after_an_update(fresh_index: SearchIndex) -> None:
