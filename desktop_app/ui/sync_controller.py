@@ -20,6 +20,9 @@ def summary_text(results: list[SyncResult]) -> str:
     """ "3 new talks, 1 changed, 1 source failed: why"."""
     if not results:
         return "No sources to update from: add one in File → Sources…"
+    unreachable = {"dns", "refused", "timeout", "network"}
+    if all(r.status == "failed" and r.error_kind in unreachable for r in results):
+        return "Offline? No source could be reached; nothing was changed."
     added = sum(r.added for r in results)
     updated = sum(r.updated for r in results)
     removed = sum(r.removed for r in results)

@@ -121,3 +121,14 @@ def test_review_dialog_accepts_a_merge_side_by_side(
     assert dialog.items.count() == 0
     assert window.archive.count_talks(TalkFilter(series="mpml")) == 1
     dialog.close()
+
+
+def test_offline_update_says_so_and_changes_nothing(qtbot: QtBot, window: MainWindow) -> None:
+    window.archive.add_source("nowhere", "http://127.0.0.1:9/feed.ics")
+    window.archive.add_source("unknown-host", "https://calendar.example.invalid/feed.ics")
+    window.sync.options = FAST
+    before = window.archive.count_talks()
+    with qtbot.waitSignal(window.sync.finished, timeout=30_000):
+        window.sync.update()
+    assert window.sync.last_summary == "Offline? No source could be reached; nothing was changed."
+    assert window.archive.count_talks() == before

@@ -62,6 +62,7 @@ class SyncResult:
     proposed: int = 0  # proposals added to the review list
     error: str | None = None
     changed_uids: tuple[str, ...] = ()
+    error_kind: str | None = None  # fetch.ErrorKind's value when the download failed
 
     def as_json(self) -> dict[str, Any]:
         """The contract's shape."""
@@ -131,7 +132,11 @@ def sync_sources(
                     )
             except (ArchiveError, OSError) as error:
                 message = error.message if isinstance(error, ArchiveError) else str(error)
-                result = SyncResult(source.id, source.series, source.url, "failed", error=message)
+                cause = error.__cause__
+                kind = str(cause.kind) if isinstance(cause, FetchError) else None
+                result = SyncResult(
+                    source.id, source.series, source.url, "failed", error=message, error_kind=kind
+                )
                 archive.record_source_failure(source.id, message)
             results[source.id] = result
             if progress is not None:
