@@ -93,6 +93,7 @@ def restore_archive(folder: Path, source: Path) -> RestoreReport:
         if facts.revision != db.SCHEMA_REVISION:
             _upgrade_copy(staging, source, facts.revision)
         previous = _keep_current(folder, database)
+        _invalidate_index(folder)  # first: after a crash in between, it is rebuilt
         if previous is not None and is_sqlite_file(database):
             if page_size(staging) != page_size(database):
                 set_page_size(staging, page_size(database))  # a WAL database keeps its size
@@ -104,7 +105,6 @@ def restore_archive(folder: Path, source: Path) -> RestoreReport:
     finally:
         for leftover in (staging, Path(f"{staging}-wal"), Path(f"{staging}-shm")):
             leftover.unlink(missing_ok=True)
-    _invalidate_index(folder)
     log.info("archive restored from %s (the previous database: %s)", source, previous)
     return RestoreReport(source, facts.talks, facts.revision, previous)
 

@@ -22,6 +22,8 @@ class ActionId(Enum):
     EXPORT_ARCHIVE_MINE = auto()
     EXPORT_SELECTION_ICS = auto()
     EXPORT_SELECTION_JSONL = auto()
+    BACK_UP = auto()
+    RESTORE = auto()
     PREFERENCES = auto()
     QUIT = auto()
     FIND = auto()
@@ -90,6 +92,18 @@ _SPECS: dict[ActionId, tuple[str, tuple[str | QKeySequence.StandardKey, ...], st
         "Export selection as .js&onl…",
         (),
         "Write the selected talks in the exchange format",
+        "",
+    ),
+    ActionId.BACK_UP: (
+        "Bac&k up…",
+        (),
+        "Save a copy of the archive's database (talks, marks, notes, edits), safe while it works",
+        "",
+    ),
+    ActionId.RESTORE: (
+        "Res&tore from a backup…",
+        (),
+        "Replace the archive by a backup; the archive as it is now is kept in backups/",
         "",
     ),
     ActionId.PREFERENCES: (
@@ -228,6 +242,9 @@ MENUS: tuple[tuple[str, tuple[ActionId | str | None, ...]], ...] = (
             ActionId.EXPORT_ARCHIVE_MINE,
             ActionId.EXPORT_SELECTION_ICS,
             ActionId.EXPORT_SELECTION_JSONL,
+            None,
+            ActionId.BACK_UP,
+            ActionId.RESTORE,
             None,
             ActionId.PREFERENCES,
             None,

@@ -161,6 +161,10 @@ def run(options: argparse.Namespace) -> int:
         window.attach_archive(archive)
         if config.update_on_start and not measuring:
             window.sync.update()
+        if not measuring:  # today's backup, unless made (Preferences: how many are kept)
+            from desktop_app.ui.backup_actions import start_daily_backup
+
+            start_daily_backup(window)
 
     def failed(error: Exception) -> None:
         QMessageBox.critical(window, "The archive could not be opened", f"{folder}\n\n{error}")

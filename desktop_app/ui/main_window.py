@@ -40,7 +40,7 @@ from desktop_app.core.errors import ArchiveError
 from desktop_app.core.records import SortKey, TalkFilter
 from desktop_app.core.settings import AppConfig, save_app_config
 from desktop_app.core.timeutil import zone as zone_named
-from desktop_app.ui import talk_actions
+from desktop_app.ui import backup_actions, talk_actions
 from desktop_app.ui.actions import MENUS, TALK_LIST_MENU, ActionId, create_actions, fill_menu
 from desktop_app.ui.delegates.highlight_delegate import HighlightDelegate
 from desktop_app.ui.dialogs.import_progress import importable_paths, run_import
@@ -382,6 +382,7 @@ class MainWindow(QMainWindow):
         )
         a[ActionId.EXPORT_SELECTION_ICS].triggered.connect(lambda: self.export_selection("ics"))
         a[ActionId.EXPORT_SELECTION_JSONL].triggered.connect(lambda: self.export_selection("jsonl"))
+        backup_actions.connect(self)
         a[ActionId.PREFERENCES].triggered.connect(self.show_preferences)
         a[ActionId.QUIT].triggered.connect(self.close)
         a[ActionId.FIND].triggered.connect(self.focus_search)

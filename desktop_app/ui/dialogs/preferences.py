@@ -73,6 +73,17 @@ class PreferencesDialog(QDialog):
         self.update_on_start.setToolTip("Sync every source (File → Sources…) at each start")
         self.update_on_start.setChecked(config.update_on_start)
         form.addRow("Sources:", self.update_on_start)
+        self.backups = QSpinBox()
+        self.backups.setAccessibleName("Daily backups kept")
+        self.backups.setToolTip(
+            "At the first start of each day a copy of the database goes to the archive's "
+            "backups/ folder; this many are kept (0: none are made)"
+        )
+        self.backups.setRange(0, 365)
+        self.backups.setSuffix(" kept")
+        self.backups.setSpecialValueText("Off")
+        self.backups.setValue(config.backups_to_keep)
+        form.addRow("Daily backups:", self.backups)
 
         self.theme = QComboBox()
         self.theme.setAccessibleName("Theme")
@@ -172,6 +183,7 @@ class PreferencesDialog(QDialog):
             display_timezone="" if zone in {"", SYSTEM_ZONE} else zone,
             reminder_minutes=self.reminder.value(),
             update_on_start=self.update_on_start.isChecked(),
+            backups_to_keep=self.backups.value(),
             theme=self.theme.currentText(),
             recording_folders=[self.folders.item(i).text() for i in range(self.folders.count())],
             caldav_url=self.caldav_url.text().strip(),
