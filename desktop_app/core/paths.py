@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import platformdirs
@@ -36,8 +37,18 @@ def resolve_archive_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
     return default_archive_dir()
 
 
+def frozen_root() -> Path | None:
+    """The folder of a PyInstaller bundle's files (`sys._MEIPASS`), None outside a bundle."""
+    root = getattr(sys, "_MEIPASS", None)
+    return Path(root) if getattr(sys, "frozen", False) and root else None
+
+
 def bundled_archive_file() -> Path:
-    """The archive shipped with the app (package data in a wheel, `data/` in a checkout)."""
+    """The archive shipped with the app: `data/` in a bundle or a checkout, package data in a
+    wheel."""
+    bundle = frozen_root()
+    if bundle is not None:
+        return bundle / "data" / "archive.jsonl"
     package_dir = Path(__file__).resolve().parent.parent
     installed = package_dir / "bundled" / "archive.jsonl"
     if installed.is_file():
@@ -46,7 +57,10 @@ def bundled_archive_file() -> Path:
 
 
 def resources_dir() -> Path:
-    """Icons and styles (package data in a wheel, `resources/` in a checkout)."""
+    """Icons and styles: `resources/` in a bundle or a checkout, package data in a wheel."""
+    bundle = frozen_root()
+    if bundle is not None:
+        return bundle / "resources"
     package_dir = Path(__file__).resolve().parent.parent
     installed = package_dir / "resources"
     if installed.is_dir():

@@ -8,6 +8,7 @@ import os
 import sys
 import time
 import traceback
+from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
@@ -138,6 +139,7 @@ def run(options: argparse.Namespace) -> int:
     config = load_app_config()
     apply_theme(options.theme or config.theme)
     folder = resolve_archive_dir(options.data_dir)
+    files = [Path(name).absolute() for name in getattr(options, "files", None) or []]
     measuring = bool(options.screenshot or options.exit_after_first_paint)
     window = MainWindow(None, config, restore_view_state=not measuring)
     if options.query:
@@ -159,6 +161,8 @@ def run(options: argparse.Namespace) -> int:
     def attach(archive: Archive) -> None:
         opened.append(archive)
         window.attach_archive(archive)
+        if files:
+            window.import_files(files)
         if config.update_on_start and not measuring:
             window.sync.update()
         if not measuring:  # today's backup, unless made (Preferences: how many are kept)
@@ -182,8 +186,16 @@ def run(options: argparse.Namespace) -> int:
         if options.exit_after_first_paint:
             print(f"talks-shown-ms {milliseconds_since_process_start():.0f}", flush=True)
             print(f"peak-rss-mb {peak_rss_mb():.0f}", flush=True)
-            if not options.screenshot:
+            if not options.screenshot and not files:
                 app.quit()
+
+    def after_import(_outcome: object) -> None:
+        # The summary is in the status bar once the import's own handler has run.
+        def report() -> None:
+            print(f"import-summary {window.statusBar().currentMessage()}", flush=True)
+            app.quit()
+
+        QTimer.singleShot(0, report)
 
     def take_screenshot() -> None:
         if options.select and window.model.row_of(options.select) >= 0:
@@ -193,6 +205,8 @@ def run(options: argparse.Namespace) -> int:
     window.first_painted.connect(lambda: QTimer.singleShot(0, after_first_paint))
     window.first_painted.connect(lambda: QTimer.singleShot(0, start_opening))
     window.list_updated.connect(after_first_list, Qt.ConnectionType.SingleShotConnection)
+    if files and options.exit_after_first_paint:
+        window.import_finished.connect(after_import, Qt.ConnectionType.SingleShotConnection)
     if options.screenshot:
         waiting_for = window.search_ready if options.query else window.counts_updated
         waiting_for.connect(

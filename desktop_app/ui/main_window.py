@@ -741,15 +741,25 @@ class MainWindow(QMainWindow):
         self.shortcuts_dialog = dialog
 
     def show_about(self) -> None:
-        """Version and data folder."""
-        from desktop_app import __version__
+        """Version, data folder, and the versions of Qt and the libraries under the app."""
+        import PySide6
+        from PySide6.QtCore import qVersion
 
+        from desktop_app import __version__
+        from desktop_app.core.versions import library_versions
+
+        versions = {"Qt": qVersion(), "PySide6": PySide6.__version__, **library_versions()}
+        rows = "".join(
+            f"<tr><td>{_text(name)}&nbsp;&nbsp;</td><td>{_text(version)}</td></tr>"
+            for name, version in versions.items()
+        )
         QMessageBox.about(
             self,
             "About Seminar Archive",
-            f"<h3>Seminar Archive {__version__}</h3>"
+            f"<h3>Seminar Archive {_text(__version__)}</h3>"
             "<p>An offline archive of research seminar talks.</p>"
-            f"<p>Data folder:<br><code>{_text(str(self.archive.folder))}</code></p>",
+            f"<p>Data folder:<br><code>{_text(str(self.archive.folder))}</code></p>"
+            f"<table>{rows}</table>",
         )
 
     def show_problem(self, title: str, message: str, **options: Any) -> Any:

@@ -13,9 +13,17 @@ def register(subparsers: Any) -> None:
     """Add the command of this module."""
     parser = subparsers.add_parser("gui", help="start the desktop application (the default)")
     parser.add_argument(
+        "files",
+        nargs="*",
+        metavar="FILE",
+        help="import these .ics or .jsonl files once the archive is open (what opening a file "
+        "with Seminar Archive from the file manager does)",
+    )
+    parser.add_argument(
         "--exit-after-first-paint",
         action="store_true",
-        help="print 'first-paint-ms N' once the window has painted, and exit",
+        help="print 'first-paint-ms N' once the window has painted, and exit (with FILEs: "
+        "print the import's summary once they are imported, and exit)",
     )
     parser.add_argument(
         "--screenshot",

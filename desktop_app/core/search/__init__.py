@@ -12,7 +12,14 @@ from desktop_app.core.search.results import IndexCheck, SearchHit, SearchResult
 if TYPE_CHECKING:
     from desktop_app.core.search.index import SearchIndex
 
-__all__ = ["IndexCheck", "SearchHit", "SearchIndex", "SearchResult"]
+__all__ = ["IndexCheck", "SearchHit", "SearchIndex", "SearchResult", "whoosh_version"]
+
+
+def whoosh_version() -> str:
+    """The version of the Whoosh library behind the index (Help → About)."""
+    import whoosh
+
+    return str(whoosh.versionstring())
 
 
 def __getattr__(name: str) -> Any:
