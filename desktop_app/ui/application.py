@@ -141,6 +141,22 @@ def run(options: argparse.Namespace) -> int:
     folder = resolve_archive_dir(options.data_dir)
     files = [Path(name).absolute() for name in getattr(options, "files", None) or []]
     measuring = bool(options.screenshot or options.exit_after_first_paint)
+    from desktop_app.ui.single_instance import InstanceGuard, hand_over
+
+    guard = InstanceGuard(folder, app)
+    if not guard.acquire():
+        request = {"files": [str(f) for f in files], "select": options.select}
+        if hand_over(folder, request):
+            print(
+                "seminar-archive: the archive is open in a running window; it took the request",
+                file=sys.stderr,
+            )
+            return 0
+        print(
+            "seminar-archive: the window that has this archive open does not answer; "
+            "opening a second window on it",
+            file=sys.stderr,
+        )
     window = MainWindow(None, config, restore_view_state=not measuring)
     if options.query:
         window.search_field.setText(options.query)
@@ -157,6 +173,22 @@ def run(options: argparse.Namespace) -> int:
         archive = Archive.open(folder)
         archive.begin_visit()
         return archive
+
+    def handed(message: dict[str, object]) -> None:
+        """A second launch's request: its files imported, its talk shown, the window raised."""
+        window.showNormal()
+        window.raise_()
+        window.activateWindow()
+        paths = [Path(str(p)) for p in message.get("files") or [] if isinstance(p, str)]
+        if paths and opened:
+            window.import_files(paths)
+        elif paths:
+            files.extend(paths)  # imported once the archive is open
+        uid = message.get("select")
+        if isinstance(uid, str) and opened and window.model.row_of(uid) >= 0:
+            window.table.selectRow(window.model.row_of(uid))
+
+    guard.message_received.connect(handed)
 
     def attach(archive: Archive) -> None:
         opened.append(archive)
@@ -213,6 +245,7 @@ def run(options: argparse.Namespace) -> int:
             lambda: QTimer.singleShot(300, take_screenshot), Qt.ConnectionType.SingleShotConnection
         )
     status = app.exec()
+    guard.release()
     window.stop_background_work()
     for archive in opened:
         archive.close()
