@@ -23,7 +23,7 @@ from desktop_app.core.errors import (
     NotFoundError,
 )
 from desktop_app.core.exchange import export_lines
-from desktop_app.core.importers import ParsedFile, importer_for
+from desktop_app.core.importers import ParsedFile, read_for_import
 from desktop_app.core.labels import display_title
 from desktop_app.core.models import (
     ArchiveMeta,
@@ -242,20 +242,26 @@ class Archive:
         a strict format, and for an unknown `series`.
         """
         path = Path(path)
-        data = _read_input_file(path)
-        importer = importer_for(data, path)
         # One pause from parsing to the end of applying: resumed in between, the collector
         # would scan the whole parsed file at once, a long pause for every other thread.
         with _collection_paused():
-            parsed = importer.parse(data, path)
-            if parsed.problems and importer.strict:
-                raise InputError(
-                    f"{path}: nothing imported, {len(parsed.problems)} problem(s) found",
-                    "\n".join(f"{p.where}: {p.message}" for p in parsed.problems[:20]),
-                )
+            parsed = read_for_import(path)
             report = self.import_parsed(parsed, series=series, where=str(path), progress=progress)
-            del parsed, data  # freed before collection resumes
+            del parsed  # freed before collection resumes
         return report
+
+    def import_files(
+        self, paths: Sequence[str | Path], *, series: str | None = None
+    ) -> list[ImportReport]:
+        """Import several files as one decision: every file is read and checked first, then
+        all are applied in one transaction; one refused file (InputError) changes nothing."""
+        with _collection_paused():
+            parsed = [(str(path), read_for_import(Path(path))) for path in paths]
+            with self._write() as session:
+                reports = [Upsert(session, where).apply(one, series) for where, one in parsed]
+            del parsed
+        self._notify(Changes(talks=frozenset(u for r in reports for u in r.changed_uids)))
+        return reports
 
     def import_parsed(
         self,
@@ -881,20 +887,6 @@ def _busy_or_raise(error: OperationalError) -> ArchiveError:
             "Try again when it has finished.",
         )
     return ArchiveError("the database reported an error", str(error.orig))
-
-
-def _read_input_file(path: Path) -> bytes:
-    if path.is_dir():
-        raise InputError(f"{path}: is a folder, not a file")
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError as error:
-        raise InputError(f"{path}: no such file") from error
-    except OSError as error:
-        raise InputError(f"{path}: cannot be read ({error.strerror})") from error
-    if not data.strip():
-        raise InputError(f"{path}: the file is empty")
-    return data
 
 
 def _filtered(query: Any, f: TalkFilter) -> Any:

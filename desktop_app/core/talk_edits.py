@@ -20,6 +20,7 @@ from desktop_app.core.exchange import content_hash, talk_to_record
 from desktop_app.core.importers.jsonl import RecordError, read_talk
 from desktop_app.core.models import Series, Talk, TalkEdit, TalkHistory, TalkMerge, UserState
 from desktop_app.core.records import EditRecord, LinkData, Speaker, TalkData
+from desktop_app.core.sanitize import clean_talk
 from desktop_app.core.timeutil import from_utc_naive
 from desktop_app.core.upsert import Upsert, chunks
 
@@ -241,6 +242,7 @@ class TalkEditor:
 
     def _write(self, talk: Talk, source: TalkData, shown: TalkData, *, has_edits: bool) -> None:
         """Rewrite the talk's shown facts (and keep its source's while it has edits)."""
+        shown = clean_talk(shown)  # as every imported talk: no control characters
         upsert = Upsert(self.session, talk.uid)
         query = select(Series.slug, Series.id)
         series_ids = {slug: sid for slug, sid in self.session.execute(query)}

@@ -12,17 +12,19 @@ def zone(name: str) -> ZoneInfo:
     """The IANA zone `name`, or InputError."""
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError, TypeError) as error:
-        raise InputError(f"unknown time zone {name!r}") from error
+    except (ZoneInfoNotFoundError, ValueError, TypeError, OSError) as error:
+        raise InputError(f"unknown time zone {name[:60]!r}") from error
 
 
 def is_zone_name(name: str) -> bool:
     """True when `name` is an IANA zone this machine knows."""
     if name in _ZONE_NAMES:
         return True
+    if not isinstance(name, str) or len(name) > 200:
+        return False
     try:
         ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError, TypeError):
+    except (ZoneInfoNotFoundError, ValueError, TypeError, OSError):
         return False
     return True
 
@@ -48,7 +50,10 @@ def parse_exchange_start(text: str, timezone: str | None) -> datetime:
 def format_exchange_start(start: datetime, timezone: str | None) -> str:
     """Write a start as the exchange format does (wall-clock time when the zone is known)."""
     if timezone is not None:
-        return start.astimezone(zone(timezone)).replace(tzinfo=None).isoformat()
+        try:
+            return start.astimezone(zone(timezone)).replace(tzinfo=None).isoformat()
+        except OverflowError:  # past year 9999 in that zone: the instant, with its offset
+            return start.isoformat()
     return start.isoformat()
 
 
@@ -58,9 +63,15 @@ def to_utc_naive(start: datetime) -> datetime:
 
 
 def from_utc_naive(value: datetime, timezone: str | None) -> datetime:
-    """A stored instant, in the talk's own zone (UTC when it has none)."""
+    """A stored instant, in the talk's own zone (UTC when it has none, or when the instant
+    in that zone would fall outside the years 1 to 9999)."""
     aware = value.replace(tzinfo=UTC)
-    return aware.astimezone(zone(timezone)) if timezone else aware
+    if not timezone:
+        return aware
+    try:
+        return aware.astimezone(zone(timezone))
+    except OverflowError:
+        return aware
 
 
 def utc_now() -> datetime:

@@ -30,6 +30,7 @@ from desktop_app.core.models import (
     UserState,
 )
 from desktop_app.core.records import ImportProblem, ImportReport, SeriesData, TalkData
+from desktop_app.core.sanitize import clean_series, clean_talk, talk_problem
 from desktop_app.core.textfold import fold_name
 from desktop_app.core.timeutil import from_utc_naive, to_utc_naive, utc_now
 
@@ -87,6 +88,10 @@ class Upsert:
         for number, data in enumerate(parsed.talks):
             if self.progress is not None and number % 200 == 0:
                 self.progress(number, total)
+            problem = talk_problem(data)
+            if problem is not None:  # the importers skip or refuse these; a sync may not
+                raise InputError(f"{self.where}: talk {data.uid}: {problem[0]} {problem[1]}")
+            data = clean_talk(data)  # control characters never reach the database
             slug = series_override or data.series or default_slug
             if slug not in series_ids:
                 raise InputError(
@@ -102,7 +107,7 @@ class Upsert:
                 continue
             talk_edits = edits.get(data.uid)
             if talk_edits:  # the source layer changes; the user's edits stay on top
-                shown = shown_talk(data, talk_edits, origins.get(data.uid))
+                shown = clean_talk(shown_talk(data, talk_edits, origins.get(data.uid)))
                 row = self.talk_values(shown, series_ids[shown.series], digest)
                 row["source_record"] = talk_to_record(data)
                 data = shown
@@ -164,8 +169,9 @@ class Upsert:
     def _apply_series(self, parsed: ParsedFile, series_override: str | None) -> dict[str, int]:
         by_slug = {s.slug: s for s in self.session.scalars(select(Series))}
         for data in parsed.series:
-            by_slug[data.slug] = self._upsert_series(by_slug.get(data.slug), data)
+            by_slug[data.slug] = self._upsert_series(by_slug.get(data.slug), clean_series(data))
         default = parsed.default_series
+        default = clean_series(default) if default is not None else None
         if default is not None and default.slug not in by_slug and not series_override:
             by_slug[default.slug] = self._upsert_series(None, default)
         if series_override is not None and series_override not in by_slug:

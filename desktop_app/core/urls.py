@@ -21,15 +21,21 @@ class UrlDecision:
 
 
 def is_web_url(url: str) -> bool:
-    """True for an http(s) URL with a host."""
-    parts = urlsplit(url.strip())
+    """True for an http(s) URL with a host (never for one that cannot be parsed)."""
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:  # "http://[::1", a port that is not a number…
+        return False
     return parts.scheme.lower() in WEB_SCHEMES and bool(parts.netloc)
 
 
 def check_url(url: str, allowed_folders: Iterable[str | Path] = ()) -> UrlDecision:
     """Apply the policy: http(s) opens in the browser; a local file only inside a chosen folder."""
     text = url.strip()
-    parts = urlsplit(text)
+    try:
+        parts = urlsplit(text)
+    except ValueError as error:
+        return UrlDecision(False, reason=f"{text[:60]!r} is not a link ({error})")
     scheme = parts.scheme.lower()
     if scheme in WEB_SCHEMES:
         if not parts.netloc:

@@ -13,6 +13,7 @@ from desktop_app.core.archive import Archive
 from desktop_app.core.calendar import export_ics
 from desktop_app.core.errors import InputError
 from desktop_app.core.records import SortKey, TalkFilter
+from desktop_app.core.safe_write import write_bytes_file
 from desktop_app.core.settings import load_app_config
 
 
@@ -84,7 +85,7 @@ def _search_uids(archive: Archive, query: str) -> list[str]:
 
 
 def run_export_ics(options: argparse.Namespace) -> int:
-    """Write the calendar atomically (never a half-written file)."""
+    """Write the calendar whole or not at all (`safe_write`)."""
     reminder = options.reminder
     if reminder is None:
         reminder = load_app_config().reminder_minutes
@@ -104,14 +105,7 @@ def run_export_ics(options: argparse.Namespace) -> int:
         sys.stdout.flush()
     else:
         target = Path(options.output)
-        if target.is_dir():
-            raise InputError(f"{target}: is a folder; name a file to write")
-        temporary = target.with_name(target.name + ".part")
-        try:
-            temporary.write_bytes(result.data)
-        except OSError as error:
-            raise InputError(f"{target}: cannot be written ({error.strerror})") from error
-        temporary.replace(target)
+        write_bytes_file(target, result.data)
         if options.json:
             report = {
                 "output": str(target),

@@ -55,6 +55,10 @@ def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "check",
         help="compare the search index with the database (exit 1 when they differ)",
+        description="Compare the search index with the database talk by talk. An index that "
+        "is only behind (another process imported or edited since it was last updated, or "
+        "there is none yet) is caught up first, as every command that reads it does; what "
+        "differs after that is reported (exit status 1) and mended by --repair.",
     )
     parser.add_argument("--repair", action="store_true", help="bring the index up to date")
     add_json_flag(parser)
@@ -210,6 +214,10 @@ def run_reindex(options: argparse.Namespace) -> int:
 def run_check(options: argparse.Namespace) -> int:
     """Report whether index and database agree; with --repair, bring the index up to date."""
     with open_archive(options) as archive, SearchIndex.open(archive, catch_up=False) as index:
+        caught_up = index.behind()
+        if caught_up:
+            print("the search index is behind the database: catching up", file=sys.stderr)
+            index.catch_up(ProgressBar("indexing"))
         report = index.check()
         repaired = False
         if not report.ok and options.repair:
@@ -217,7 +225,7 @@ def run_check(options: argparse.Namespace) -> int:
             repaired = True
             report = index.check()
     if options.json:
-        print_json({**check_json(report), "repaired": repaired})
+        print_json({**check_json(report), "caught_up": caught_up, "repaired": repaired})
     else:
         if repaired:
             print("repaired", file=sys.stderr)

@@ -19,6 +19,7 @@ from desktop_app.core.errors import InputError
 from desktop_app.core.jsonout import talk_detail_json, talk_row_json
 from desktop_app.core.labels import UNKNOWN
 from desktop_app.core.records import ImportReport, SortKey, TalkDetail, TalkFilter
+from desktop_app.core.safe_write import write_text_file
 
 SORTS = {
     "date": SortKey.DATE,
@@ -34,9 +35,13 @@ def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "import",
         help="import talks from files (format detected from content)",
-        description="Import talks. Each file is one transaction: a file with a bad record in "
-        "the strict exchange format changes nothing. Re-importing updates, never duplicates, "
-        "and never touches stars, watched marks or notes.",
+        description="Import talks. The command is one decision: every file is read and "
+        "checked first, then all are applied in one transaction; when one file is refused "
+        "(unreadable, too large, of no known format, or with a bad record in the strict "
+        "exchange format) nothing is imported from any of them, and the message names the "
+        "file and line (exit status 2). Calendar feeds and other foreign formats are lenient: "
+        "a broken event is skipped and reported, the rest imported. Re-importing updates, "
+        "never duplicates, and never touches stars, watched marks or notes.",
     )
     parser.add_argument("paths", nargs="+", metavar="PATH")
     parser.add_argument("--series", metavar="SLUG", help="put the talks into this series")
@@ -81,11 +86,18 @@ def register(subparsers: Any) -> None:
 
 
 def run_import(options: argparse.Namespace) -> int:
-    """Import every file; stop at the first refused file (earlier files stay imported)."""
+    """Import every file, or none of them when one is refused (one transaction)."""
     total = ImportReport()
     with open_archive(options) as archive:
-        for name in options.paths:
-            report = archive.import_file(Path(name), series=options.series)
+        try:
+            reports = archive.import_files(options.paths, series=options.series)
+        except InputError as error:
+            if len(options.paths) > 1:
+                others = f"nothing was imported from any of the {len(options.paths)} files"
+                detail = "\n".join(filter(None, [error.detail, others]))
+                raise InputError(error.message, detail) from None
+            raise
+        for name, report in zip(options.paths, reports, strict=True):
             total = total + report
             if not options.json:
                 print(
@@ -100,7 +112,7 @@ def run_import(options: argparse.Namespace) -> int:
 
 
 def run_export(options: argparse.Namespace) -> int:
-    """Write the exchange file atomically (never a half-written file)."""
+    """Write the exchange file whole or not at all (`safe_write`)."""
     from desktop_app.core.saved import export_archive
 
     with open_archive(options) as archive:
@@ -109,15 +121,9 @@ def run_export(options: argparse.Namespace) -> int:
             export_archive(archive, sys.stdout, with_user_state=mine)
             return 0
         target = Path(options.output)
-        if target.is_dir():
-            raise InputError(f"{target}: is a folder; name a file to write")
-        temporary = target.with_name(target.name + ".part")
-        try:
-            with temporary.open("w", encoding="utf-8", newline="\n") as stream:
-                count = export_archive(archive, stream, with_user_state=mine)
-        except OSError as error:
-            raise InputError(f"{target}: cannot be written ({error.strerror})") from error
-        temporary.replace(target)
+        count = write_text_file(
+            target, lambda stream: export_archive(archive, stream, with_user_state=mine)
+        )
     print(f"{count} talks written to {target}", file=sys.stderr)
     return 0
 

@@ -21,7 +21,8 @@ from desktop_app.core.archive import Archive
 from desktop_app.core.calendar.eventtext import PRODID, event_description, event_summary
 from desktop_app.core.calendar.zones import vtimezone_for
 from desktop_app.core.errors import InputError, NotFoundError
-from desktop_app.core.records import TalkDetail
+from desktop_app.core.records import TalkData, TalkDetail
+from desktop_app.core.sanitize import instant_problem
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +31,7 @@ DEFAULT_DURATION_MINUTES = 60  # when the talk's length is unknown
 EXPORT_FOLDER = "exports"
 NO_DATE = "the talk has no date"
 NOT_FOUND = "no such talk"
+OUT_OF_RANGE = "its date is outside the years a calendar file can hold"
 
 
 @dataclass(frozen=True)
@@ -51,13 +53,28 @@ def _utc(value: datetime) -> datetime:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+def calendar_problem(talk: TalkData) -> str | None:
+    """Why the talk cannot be an event (no date, or a start or end out of range), or None."""
+    if talk.start is None:
+        return NO_DATE
+    try:
+        end = talk.start + timedelta(minutes=talk.duration_minutes or DEFAULT_DURATION_MINUTES)
+    except OverflowError:
+        return OUT_OF_RANGE
+    if instant_problem(talk.start) or instant_problem(end):
+        return OUT_OF_RANGE
+    return None
+
+
 def event_for_talk(
     detail: TalkDetail, *, reminder_minutes: int = 0, now: datetime | None = None
 ) -> Event:
     """The VEVENT of a talk that has a date (InputError otherwise)."""
     talk = detail.talk
-    if talk.start is None:
-        raise InputError(f"{talk.uid}: {NO_DATE}", "Add the date in the editor first.")
+    problem = calendar_problem(talk)
+    if problem is not None or talk.start is None:
+        hint = "Correct the date" if problem == OUT_OF_RANGE else "Add the date"
+        raise InputError(f"{talk.uid}: {problem or NO_DATE}", f"{hint} in the editor first.")
     start = talk.start.astimezone(UTC)
     if talk.timezone and talk.timezone != "UTC":
         from zoneinfo import ZoneInfo
@@ -136,8 +153,9 @@ def dated_talks(
         except NotFoundError:
             skipped.append((uid, NOT_FOUND))
             continue
-        if detail.talk.start is None:
-            skipped.append((uid, NO_DATE))
+        problem = calendar_problem(detail.talk)
+        if problem is not None:
+            skipped.append((uid, problem))
             continue
         details.append(detail)
     return details, skipped

@@ -13,6 +13,10 @@ import re
 from dataclasses import dataclass, field
 
 from desktop_app.core.errors import InputError
+from desktop_app.core.sanitize import TEXT_MAX
+
+MAX_LINE = 4 * TEXT_MAX  # characters of one unfolded content line (escapes count double)
+MAX_NESTING = 8  # components inside an event (VALARM, and what producers invent)
 
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 _PARAM_VALUE = r'(?:"[^"\x00-\x1f]*"|[^";:,\x00-\x1f]*)'
@@ -139,7 +143,11 @@ def _unfold(data: bytes) -> tuple[list[ContentLine], dict[int, str]]:
     for line in lines:
         if line.number in broken:
             continue
-        if _CONTROL.search(line.text):
+        if len(line.text) > MAX_LINE:
+            broken[line.number] = (
+                f"line {line.number}: {len(line.text):,} characters long (at most {MAX_LINE:,})"
+            )
+        elif _CONTROL.search(line.text):
             broken[line.number] = f"line {line.number}: control characters in the line"
         elif not _CONTENT_LINE.match(line.text):
             broken[line.number] = f"line {line.number}: not a content line: {line.text[:60]!r}"
@@ -208,6 +216,10 @@ def split_feed(data: bytes, where: str) -> SplitFeed:
                 continue
             if keyword == "BEGIN":
                 nested.append(component)
+                if len(nested) > MAX_NESTING and current.problem is None:
+                    current.problem = (
+                        f"line {line.number}: components nested more than {MAX_NESTING} deep"
+                    )
             elif keyword == "END":
                 if nested and nested[-1] == component:
                     nested.pop()

@@ -12,7 +12,12 @@ with the file's time zones, and the good ones become talks of the feed's series:
   UNTIL) and RDATEs give all their occurrences; a rule without an end gives only the
   occurrences up to the latest date written explicitly anywhere in the feed (a DTSTART,
   DTEND, RECURRENCE-ID, RDATE, EXDATE or UNTIL), so that a weekly placeholder never runs on
-  for decades. Either way at most `MAX_OCCURRENCES` per event (the rest are reported).
+  for decades. Either way at most `MAX_OCCURRENCES` per event (the rest are reported), and
+  within the time and count bounds of `calendar.recurrence` (a rule of every second with no
+  end costs as little as any other).
+- bounds: a line longer than the longest text a talk may hold, a date the archive cannot
+  hold (years 1 and 9999 in a zone), or any field over the limits of `sanitize` skips that
+  event with its line; the rest of the file is imported.
 - time: a TZID (IANA, Windows, Outlook display or libical name, or the file's own
   VTIMEZONE), UTC (shown in the feed's X-WR-TIMEZONE when there is one), floating (read in
   X-WR-TIMEZONE, else UTC, with a warning) or an all-day date (midnight, no duration).
@@ -27,17 +32,16 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
-from itertools import islice
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import recurring_ical_events
 from icalendar import Calendar, Event
 
 from desktop_app.core.calendar.eventtext import PRODID_MARK, read_description, title_from_summary
 from desktop_app.core.calendar.feed import Block, ContentLine, SplitFeed, split_feed
 from desktop_app.core.calendar.html_text import clean_text, looks_like_html
+from desktop_app.core.calendar.recurrence import FILE_OCCURRENCES, Budget, expand, utc_instant
 from desktop_app.core.calendar.talk_fields import (
     ResearchSeminarsEvent,
     is_meeting_url,
@@ -48,9 +52,10 @@ from desktop_app.core.calendar.talk_fields import (
     urls_in,
 )
 from desktop_app.core.calendar.zones import iana_zone_name
-from desktop_app.core.importers import ParsedFile, register
+from desktop_app.core.importers import FEED_MAX_BYTES, ParsedFile, register
 from desktop_app.core.importers.researchseminars import read_feed_event
 from desktop_app.core.records import ImportProblem, LinkData, SeriesData, Speaker, TalkData
+from desktop_app.core.sanitize import MAX_DURATION_MINUTES, talk_problem
 from desktop_app.core.urls import is_web_url
 
 SOURCE = "ics"
@@ -71,6 +76,8 @@ _ESSENTIAL = frozenset(
         "STATUS",
     }
 )
+# Properties an event has at most once (RFC 5545 §3.6.1): a second one is a broken event.
+_ONCE = ("DTSTART", "DTEND", "DURATION", "RECURRENCE-ID", "UID", "STATUS")
 _SPEAKER_FIELDS = ("X-SPEAKER", "X-SPEAKERS", "X-EVENT-SPEAKER")
 _SPEAKERS_LINE = re.compile(r"\A\s*Speakers?:\s*(?P<names>[^\n]+)\n*")
 _SLUG_CHARS = re.compile(r"[^a-z0-9]+")
@@ -119,17 +126,11 @@ def _calendar_properties(feed_lines: list[ContentLine]) -> dict[str, Any]:
     for line in feed_lines:
         try:
             calendar = _quiet_parse(f"BEGIN:VCALENDAR\r\n{line.text}\r\nEND:VCALENDAR\r\n")
-        except ValueError:
+        except Exception:  # a calendar property that cannot be read is left out
             continue
         for key, value in calendar.items():
             result.setdefault(key.upper(), value)
     return result
-
-
-def _utc_instant(value: date | datetime) -> datetime:
-    if isinstance(value, datetime):
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-    return datetime.combine(value, time(23, 59, 59), UTC)
 
 
 def _explicit_dates(event: Event) -> Iterator[datetime]:
@@ -141,13 +142,15 @@ def _explicit_dates(event: Event) -> Iterator[datetime]:
             dates = getattr(value, "dts", None)
             for item in dates if dates is not None else [value]:
                 inner = getattr(item, "dt", None)
-                if isinstance(inner, date):
-                    yield _utc_instant(inner)
+                instant = utc_instant(inner) if isinstance(inner, date) else None
+                if instant is not None:
+                    yield instant
     rule = event.get("RRULE")
-    if rule is not None:
-        for until in rule.get("UNTIL", []):
-            if isinstance(until, date):
-                yield _utc_instant(until)
+    for one in rule if isinstance(rule, list) else [rule] if rule is not None else []:
+        for until in one.get("UNTIL", []):
+            instant = utc_instant(until) if isinstance(until, date) else None
+            if instant is not None:
+                yield instant
 
 
 class _Reader:
@@ -159,6 +162,7 @@ class _Reader:
         self.path = path
         self.parsed = ParsedFile()
         self.keys_seen: Counter[str] = Counter()
+        self.budget = Budget()
 
     def problem(self, line: int | None, message: str) -> None:
         where = f"{self.where}:{line}" if line else self.where
@@ -228,8 +232,8 @@ class _Reader:
             try:
                 calendar = _quiet_parse(text)
                 event = calendar.events[0]
-            except (ValueError, IndexError, KeyError, TypeError) as error:
-                self.problem(block.start, f"event skipped: {error}")
+            except Exception as error:  # icalendar raises many kinds (OSError for a TZID…)
+                self.problem(block.start, f"event skipped: {error}"[:300])
                 continue
             bad = [(name, message) for name, message in event.errors if name in _ESSENTIAL]
             if bad:
@@ -239,6 +243,11 @@ class _Reader:
                 continue
             if event.get("DTSTART") is None:
                 self.problem(block.start, "event skipped: it has no start (DTSTART)")
+                continue
+            repeated = [name for name in _ONCE if isinstance(event.get(name), list)]
+            if repeated:
+                line = block.first_line_of(repeated[0])
+                self.problem(line, f"event skipped: {repeated[0]} appears more than once")
                 continue
             good.append((block, event))
         return good
@@ -265,14 +274,36 @@ class _Reader:
             groups.setdefault(self._base_key(block, event), []).append((block, event))
         talks: dict[str, tuple[int, TalkData]] = {}
         for key, members in groups.items():
-            for line, occurrence_key, occurrence in self._occurrences(key, members, feed):
-                talk = self._talk(occurrence_key, occurrence, feed, line)
-                if talk is None:
-                    continue
-                if talk.source_key in talks:
-                    self.warn(line, f"UID {occurrence_key!r} appears twice; the later one is kept")
-                talks[talk.source_key] = (line, talk)
+            try:
+                self._talks_of(key, members, feed, talks)
+            except Exception as error:  # one broken event never aborts a lenient file
+                line = members[0][0].start
+                self.problem(line, f"event skipped: {type(error).__name__}: {error}"[:300])
         self.parsed.talks.extend(talk for _, talk in talks.values())
+
+    def _talks_of(
+        self,
+        key: str,
+        members: list[tuple[Block, Event]],
+        feed: _Feed,
+        talks: dict[str, tuple[int, TalkData]],
+    ) -> None:
+        """The talks of the events of one UID (its occurrences, when it recurs)."""
+        for line, occurrence_key, occurrence in self._occurrences(key, members, feed):
+            try:
+                talk = self._talk(occurrence_key, occurrence, feed, line)
+            except Exception as error:  # one broken event never aborts a lenient file
+                self.problem(line, f"event skipped: {type(error).__name__}: {error}"[:300])
+                continue
+            if talk is None:
+                continue
+            problem = talk_problem(talk)
+            if problem is not None:
+                self.problem(line, f"event skipped: {problem[0]} {problem[1]}")
+                continue
+            if talk.source_key in talks:
+                self.warn(line, f"UID {occurrence_key!r} appears twice; the later one is kept")
+            talks[talk.source_key] = (line, talk)
 
     def _occurrences(
         self, key: str, members: list[tuple[Block, Event]], feed: _Feed
@@ -301,33 +332,53 @@ class _Reader:
         rules = rule if isinstance(rule, list) else [rule] if rule is not None else []
         bounded = all("COUNT" in r or "UNTIL" in r for r in rules)
         end = None if bounded else feed.explicit_end
+        dates = [d for _, event in members for d in _explicit_dates(event)]
+        if not dates:
+            self.problem(block.start, "recurring event skipped: its dates are out of range")
+            return
+        left = self.budget.occurrences
+        if left <= 0:
+            self.problem(
+                block.start,
+                f"recurring event skipped: the file's recurring events already gave "
+                f"{FILE_OCCURRENCES:,} talks, the most one file may give",
+            )
+            return
+        limit = min(MAX_OCCURRENCES, left)
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                occurrences = recurring_ical_events.of(calendar).all()
-                for count, occurrence in enumerate(
-                    islice(occurrences, MAX_OCCURRENCES + 1), start=1
-                ):
-                    start = occurrence.get("DTSTART").dt
-                    if end is not None and _utc_instant(start) > end:
-                        break
-                    if count > MAX_OCCURRENCES:
-                        self.warn(
-                            block.start,
-                            f"a recurring event with more than {MAX_OCCURRENCES} occurrences: "
-                            f"only the first {MAX_OCCURRENCES} were imported",
-                        )
-                        break
-                    rid = occurrence.get("RECURRENCE-ID")
-                    yield block.start, _occurrence_key(key, rid.dt if rid else start), occurrence
+                expansion = expand(calendar, rules, min(dates), end, limit, self.budget)
         except Exception as error:  # recurring-ical-events raises many kinds on odd rules
-            self.problem(block.start, f"recurring event skipped: {error}")
+            self.problem(block.start, f"recurring event skipped: {error}"[:300])
+            return
+        occurrences = expansion.occurrences[:limit]
+        self.budget.occurrences -= len(occurrences)
+        if not occurrences:
+            timed_out = "its rule took too long to expand"
+            reason = timed_out if expansion.timed_out else "its rule gives no dates"
+            self.problem(block.start, f"recurring event skipped: {reason}")
+            return
+        if not expansion.complete:
+            reason = (
+                "its rule took too long to expand"
+                if expansion.timed_out
+                else f"a recurring event with more than {limit} occurrences"
+            )
+            self.warn(block.start, f"{reason}: only the first {len(occurrences)} were imported")
+        for occurrence in occurrences:
+            start = occurrence.get("DTSTART").dt
+            rid = occurrence.get("RECURRENCE-ID")
+            yield block.start, _occurrence_key(key, rid.dt if rid else start), occurrence
 
     def _talk(self, key: str, event: Event, feed: _Feed, line: int) -> TalkData | None:
         start_prop = event.get("DTSTART")
         tzid = start_prop.params.get("TZID") if hasattr(start_prop, "params") else None
         start, zone_name = self._start(start_prop.dt, tzid, feed, line)
         duration = _duration_minutes(event, start_prop.dt)
+        if duration is not None and duration > MAX_DURATION_MINUTES:
+            self.warn(line, "an event longer than a year: its length was left out")
+            duration = None
         raw_summary = str(event.get("SUMMARY") or "")
         summary = raw_summary.strip()
         description = str(event.get("DESCRIPTION") or "")
@@ -562,6 +613,7 @@ class CalendarFeedImporter:
 
     name = "iCalendar feed (.ics)"
     strict = False
+    max_bytes = FEED_MAX_BYTES
 
     def detect(self, head: bytes, path: Path) -> bool:
         """A file that begins with BEGIN:VCALENDAR (or a bare BEGIN:VEVENT), or an .ics name."""

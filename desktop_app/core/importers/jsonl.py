@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -17,10 +16,14 @@ from desktop_app.core.exchange import (
 from desktop_app.core.importers import ParsedFile, register
 from desktop_app.core.models import LINK_KINDS
 from desktop_app.core.records import ImportProblem, LinkData, SeriesData, Speaker, TalkData
+from desktop_app.core.sanitize import TEXT_MAX, has_controls, series_problem, talk_problem
+from desktop_app.core.strict_json import JsonError, loads
 from desktop_app.core.timeutil import is_zone_name, parse_exchange_start
 from desktop_app.core.urls import is_web_url
 
 _MAX_UID = 120
+MAX_BYTES = 256 * 2**20  # an archive of some 100,000 talks
+_MAX_PROBLEMS = 100  # a refused file stops being read after this many
 
 
 class RecordError(ValueError):
@@ -42,6 +45,14 @@ def _required_str(record: dict[str, Any], key: str) -> str:
     value = record.get(key)
     if not isinstance(value, str) or not value.strip():
         raise RecordError(key, "is required and must be a non-empty string")
+    return value
+
+
+def _key(record: dict[str, Any], key: str) -> str:
+    """A key (uid, slug, series): a non-empty string without control characters."""
+    value = _required_str(record, key)
+    if has_controls(value):
+        raise RecordError(key, "must not hold line breaks or control characters")
     return value
 
 
@@ -78,8 +89,8 @@ def _timezone(record: dict[str, Any]) -> str | None:
 def read_series(record: dict[str, Any]) -> SeriesData:
     """A series record, validated."""
     _check_keys(record, SERIES_KEYS, "series")
-    return SeriesData(
-        slug=_required_str(record, "slug"),
+    series = SeriesData(
+        slug=_key(record, "slug"),
         name=_required_str(record, "name"),
         short_name=_optional_str(record, "short_name"),
         homepage=_web_url(record, "homepage"),
@@ -88,6 +99,10 @@ def read_series(record: dict[str, Any]) -> SeriesData:
         description=_optional_str(record, "description"),
         provenance=_object(record.get("provenance"), "provenance"),
     )
+    problem = series_problem(series)
+    if problem:
+        raise RecordError(*problem)
+    return series
 
 
 def _speakers(value: Any) -> tuple[Speaker, ...]:
@@ -142,7 +157,7 @@ def _links(value: Any) -> tuple[LinkData, ...]:
 def read_talk(record: dict[str, Any]) -> TalkData:
     """A talk record, validated."""
     _check_keys(record, TALK_KEYS + OPTIONAL_TALK_KEYS, "talk")
-    uid = _required_str(record, "uid")
+    uid = _key(record, "uid")
     if len(uid) > _MAX_UID:
         raise RecordError("uid", f"is longer than {_MAX_UID} characters")
     timezone = _timezone(record)
@@ -152,7 +167,10 @@ def read_talk(record: dict[str, Any]) -> TalkData:
         try:
             start = parse_exchange_start(start_text, timezone)
         except (ValueError, InputError) as error:
-            raise RecordError("start", f"{start_text!r}: {error}") from error
+            raise RecordError("start", f"{start_text[:40]!r}: {error}") from error
+        except OverflowError:
+            reason = f"{start_text[:40]!r}: outside the dates the archive can hold"
+            raise RecordError("start", reason) from None
     duration = record.get("duration_minutes")
     if duration is not None and (
         not isinstance(duration, int) or isinstance(duration, bool) or duration <= 0
@@ -167,9 +185,9 @@ def read_talk(record: dict[str, Any]) -> TalkData:
     field_provenance = _object(record.get("field_provenance"), "field_provenance")
     if field_provenance and not all(isinstance(v, str) for v in field_provenance.values()):
         raise RecordError("field_provenance", "values must be strings")
-    return TalkData(
+    talk = TalkData(
         uid=uid,
-        series=_required_str(record, "series"),
+        series=_key(record, "series"),
         title=_optional_str(record, "title"),
         speakers=_speakers(record.get("speakers")),
         start=start,
@@ -188,6 +206,10 @@ def read_talk(record: dict[str, Any]) -> TalkData:
         source="archive",
         source_key=uid,
     )
+    problem = talk_problem(talk)
+    if problem:
+        raise RecordError(*problem)
+    return talk
 
 
 def read_user_state(value: Any) -> dict[str, Any]:
@@ -202,6 +224,8 @@ def read_user_state(value: Any) -> dict[str, Any]:
             raise RecordError("user", f"{key} must be true or false")
     if not isinstance(value.get("note", ""), str):
         raise RecordError("user", "note must be text")
+    if len(value.get("note", "")) > TEXT_MAX:
+        raise RecordError("user", f"note is longer than {TEXT_MAX:,} characters")
     return {
         "starred": value.get("starred", False),
         "watched": value.get("watched", False),
@@ -215,8 +239,8 @@ def _check_header(record: dict[str, Any]) -> None:
     if record.get("format") != FORMAT_NAME:
         raise RecordError("format", f"must be {FORMAT_NAME!r}")
     version = record.get("version")
-    if not isinstance(version, int) or isinstance(version, bool):
-        raise RecordError("version", "must be a whole number")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise RecordError("version", f"must be a whole number from 1, not {version!r}")
     if version > FORMAT_VERSION:
         raise RecordError(
             "version",
@@ -231,6 +255,7 @@ class JsonLinesImporter:
 
     name = "Seminar Archive JSON Lines"
     strict = True
+    max_bytes = MAX_BYTES
 
     def detect(self, head: bytes, path: Path) -> bool:
         """A .jsonl name, or a first character of '{'."""
@@ -249,6 +274,9 @@ class JsonLinesImporter:
             if not raw_line.strip():
                 continue
             where = f"{path}:{number}"
+            if len(parsed.problems) >= _MAX_PROBLEMS:
+                parsed.problems.append(ImportProblem(where, "reading stopped: too many problems"))
+                break
             try:
                 line = raw_line.decode("utf-8")
             except UnicodeDecodeError as error:
@@ -257,11 +285,10 @@ class JsonLinesImporter:
                 )
                 continue
             try:
-                record = json.loads(line)
-            except json.JSONDecodeError as error:
-                parsed.problems.append(
-                    ImportProblem(where, f"not valid JSON: {error.msg} (column {error.colno})")
-                )
+                record = loads(line)
+            except JsonError as error:
+                column = f" (column {error.column})" if error.column else ""
+                parsed.problems.append(ImportProblem(where, f"not valid JSON: {error}{column}"))
                 continue
             if not isinstance(record, dict):
                 parsed.problems.append(ImportProblem(where, "a record must be a JSON object"))

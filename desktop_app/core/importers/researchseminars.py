@@ -26,7 +26,6 @@ DESCRIPTION, the abstract follows "Abstract".
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import UTC, datetime
 from pathlib import Path
@@ -41,8 +40,16 @@ from desktop_app.core.calendar.talk_fields import (
     split_affiliation,
 )
 from desktop_app.core.errors import InputError
-from desktop_app.core.importers import ParsedFile, register
+from desktop_app.core.importers import FEED_MAX_BYTES, ParsedFile, register
 from desktop_app.core.records import ImportProblem, LinkData, SeriesData, Speaker, TalkData
+from desktop_app.core.sanitize import (
+    LINE_MAX,
+    clean_line,
+    instant_problem,
+    series_problem,
+    talk_problem,
+)
+from desktop_app.core.strict_json import JsonError, decode_utf8, element_lines, loads
 from desktop_app.core.timeutil import is_zone_name
 from desktop_app.core.urls import is_web_url
 
@@ -50,7 +57,7 @@ SOURCE = "researchseminars"
 SITE = "https://researchseminars.org"
 SPEAKER_SEPARATOR = " | "
 _PLACEHOLDER_TITLES = frozenset({"tba", "tbd", "tbc", "to be announced"})
-_JSONP = re.compile(rb"^\s*[A-Za-z_$][\w.$]*\s*\((?P<body>.*)\)\s*;?\s*$", re.DOTALL)
+_JSONP = re.compile(r"^\s*[A-Za-z_$][\w.$]*\s*\((?P<body>.*)\)\s*;?\s*$", re.DOTALL)
 _HEAD_OBJECT = re.compile(rb'^\s*\{\s*"code"\s*:\s*"')
 _HEAD_LIST = re.compile(rb"^\s*\[\s*\{")
 
@@ -126,48 +133,65 @@ def parse_answer(data: bytes | str, where: str, series_id: str | None = None) ->
 
     `series_id` names the series of a bare `/seminar/<id>/json` list (its talks do not).
     """
-    raw = data.encode("utf-8") if isinstance(data, str) else data
-    raw = raw.removeprefix(b"\xef\xbb\xbf")
-    wrapped = _JSONP.match(raw)
-    if wrapped and not raw.lstrip().startswith((b"{", b"[")):
-        raw = wrapped["body"]
     try:
-        answer = json.loads(raw)
-    except ValueError as error:
-        message = f"{where}: not a researchseminars.org answer (not JSON: {error})"
+        text = decode_utf8(data) if isinstance(data, bytes) else data.removeprefix("\ufeff")
+        wrapped = _JSONP.match(text)
+        if wrapped and not text.lstrip().startswith(("{", "[")):
+            text = wrapped["body"]
+        answer = loads(text)
+    except JsonError as error:
+        place = f"{where}:{error.line}" if error.line else where
+        column = f" (column {error.column})" if error.column else ""
+        message = f"{place}: not a researchseminars.org answer (not JSON: {error}{column})"
         raise InputError(message) from None
-    return _Reader(where, series_id).read(answer)
+    return _Reader(where, series_id, text).read(answer)
 
 
 class _Reader:
-    def __init__(self, where: str, series_id: str | None) -> None:
+    def __init__(self, where: str, series_id: str | None, text: str = "") -> None:
         self.where = where
         self.series_id = series_id
+        self.text = text
         self.parsed = ParsedFile()
         self.zone: str | None = None
         self.keyed_by_start = False
+        self.list_key: str | None = None
+        self._lines: list[int] | None = None
+
+    def place(self, index: int) -> str:
+        """`file:line` where the N-th talk begins (found in the text the first time)."""
+        if self._lines is None:
+            self._lines = element_lines(self.text, self.list_key) if self.text else []
+        line = self._lines[index] if index < len(self._lines) else None
+        return f"{self.where}:{line}" if line else self.where
 
     def read(self, answer: Any) -> ParsedFile:
         if isinstance(answer, list):
             records, endpoint = answer, "seminar/json"
         elif isinstance(answer, dict) and "code" in answer:
             if answer["code"] != "success":
-                detail = answer.get("description") or answer["code"]
+                detail = clean_line(str(answer.get("description") or answer["code"]))[:300]
                 raise InputError(f"{self.where}: researchseminars.org refused: {detail}")
             records, endpoint = self._records_of(answer)
         else:
             raise InputError(f"{self.where}: not a researchseminars.org answer")
         for index, record in enumerate(records):
-            at = f"{self.where}: talk {index + 1}"
             if not isinstance(record, dict):
-                self.parsed.problems.append(ImportProblem(at, "talk skipped: not an object"))
+                message = f"talk {index + 1} skipped: not an object"
+                self.parsed.problems.append(ImportProblem(self.place(index), message))
                 continue
             if record.get("deleted") is True or record.get("hidden") is True:
                 continue
             try:
                 talk = self._talk(record, endpoint)
-            except (ValueError, TypeError) as error:
-                self.parsed.problems.append(ImportProblem(at, f"talk skipped: {error}"))
+            except (ValueError, TypeError, OverflowError) as error:
+                message = f"talk {index + 1} skipped: {error}"[:300]
+                self.parsed.problems.append(ImportProblem(self.place(index), message))
+                continue
+            problem = talk_problem(talk)
+            if problem is not None:
+                message = f"talk {index + 1} skipped: {problem[0]} {problem[1]}"
+                self.parsed.problems.append(ImportProblem(self.place(index), message))
                 continue
             self.parsed.talks.append(talk)
         if self.keyed_by_start:
@@ -180,7 +204,7 @@ class _Reader:
             )
         if self.parsed.default_series is None and self.series_id:
             self.parsed.default_series = _series(
-                {"shortname": self.series_id, "name": self.series_id}, self.series_id
+                {"shortname": self.series_id, "name": self.series_id}, self.series_id, self.where
             )
         return self.parsed
 
@@ -191,11 +215,13 @@ class _Reader:
             series_id = shortname.strip() if isinstance(shortname, str) else self.series_id
             self.series_id = series_id or self.series_id
             self.zone = _zone(zone) if isinstance(zone, str) else None
-            self.parsed.default_series = _series(properties, series_id)
+            self.parsed.default_series = _series(properties, series_id, self.where)
+            self.list_key = "talks"
             return answer["talks"], "lookup/series"
         if isinstance(properties, dict):
             return [properties], "lookup/talk"
         if isinstance(answer.get("results"), list):
+            self.list_key = "results"
             return answer["results"], "search/talks"
         raise InputError(f"{self.where}: a researchseminars.org answer without talks")
 
@@ -279,6 +305,9 @@ def _instant(text: str | None, zone: str | None, key: str) -> datetime | None:
         raise ValueError(f"{key} {text[:40]!r} is not a date and time") from None
     if value.tzinfo is None:
         raise ValueError(f"{key} {text[:40]!r} has no UTC offset")
+    problem = instant_problem(value)
+    if problem is not None:
+        raise ValueError(f"{key} {problem}")
     if zone:
         from zoneinfo import ZoneInfo
 
@@ -313,7 +342,7 @@ def _links(record: dict[str, Any], key: str | None, used: set[str | None]) -> tu
     return tuple(dict.fromkeys(links))
 
 
-def _series(properties: dict[str, Any], series_id: str | None) -> SeriesData:
+def _series(properties: dict[str, Any], series_id: str | None, where: str) -> SeriesData:
     from desktop_app.core.importers.ics import slugify  # ics imports this module
 
     def text(key: str) -> str | None:  # a series column of an odd type is only left out
@@ -325,14 +354,18 @@ def _series(properties: dict[str, Any], series_id: str | None) -> SeriesData:
     if homepage is None and series_id:
         homepage = f"{SITE}/seminar/{series_id}"
     description = text("description")
-    return SeriesData(
+    series = SeriesData(
         slug=slugify(name),
-        name=one_line(name),
+        name=one_line(name)[:LINE_MAX],
         homepage=homepage,
         timezone=_zone(text("timezone")),
         description=clean_text(description) if description else None,
         provenance={"source": SOURCE, "series_id": series_id},
     )
+    problem = series_problem(series)
+    if problem is not None:
+        raise InputError(f"{where}: the series' {problem[0]} {problem[1]}")
+    return series
 
 
 class ResearchSeminarsImporter:
@@ -340,6 +373,7 @@ class ResearchSeminarsImporter:
 
     name = "researchseminars.org answer (.json)"
     strict = False
+    max_bytes = FEED_MAX_BYTES
 
     def detect(self, head: bytes, path: Path) -> bool:
         """An object that begins with `"code"`, or a list of objects with a speaker and a

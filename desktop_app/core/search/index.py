@@ -26,6 +26,7 @@ from desktop_app.core.search import spelling, storage
 from desktop_app.core.search.analysis import fold, word_stems, words
 from desktop_app.core.search.docsets import DocSets
 from desktop_app.core.search.highlight import Marks, fragment, mark_all, matched_spans
+from desktop_app.core.search.limits import bound_query
 from desktop_app.core.search.queries import QueryBuilder, QueryPlan
 from desktop_app.core.search.ranking import Ranker
 from desktop_app.core.search.results import FACET_NAMES, IndexCheck, SearchHit, SearchResult
@@ -405,8 +406,24 @@ class SearchIndex:
         """Search the talks; a malformed query is searched as plain words, with a message.
 
         The first 20 hits carry marked fragments of the `highlight` fields (title, abstract);
-        none when `highlight` is empty (the result's `marks` can mark any text later).
+        none when `highlight` is empty (the result's `marks` can mark any text later). A query
+        of too many words or expanding terms is cut first (`limits`), and the message says so.
         """
+        bounded, note = bound_query(query)
+        if note is not None:
+            result = self.search(
+                bounded,
+                limit=limit,
+                offset=offset,
+                sort=sort,
+                facets=facets,
+                as_you_type=as_you_type,
+                talk_filter=talk_filter,
+                highlight=highlight,
+            )
+            return replace(
+                result, query=query, message="; ".join(filter(None, [note, result.message]))
+            )
         started = time.perf_counter()
         if sort not in SORTS:
             raise InputError(f"unknown sort {sort!r}", "Use one of: " + ", ".join(SORTS))
@@ -565,6 +582,7 @@ class SearchIndex:
 
     def highlights(self, uid: str, query: str, *, as_you_type: bool = False) -> dict[str, str]:
         """Highlights of one talk for a query (for hits past the first 20, shown lazily)."""
+        query = bound_query(query)[0]
         with self._search_lock:
             searcher = self._current_searcher()
             if searcher is None:

@@ -19,7 +19,13 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from desktop_app.core.errors import ArchiveError, ImportCancelledError, InputError
-from desktop_app.core.importers import ParsedFile, importer_for
+from desktop_app.core.importers import (
+    FEED_MAX_BYTES,
+    ParsedFile,
+    importer_for,
+    read_bounded,
+    read_input,
+)
 from desktop_app.core.sources.fetch import Expect, FetchError, FetchResult, Timeouts, fetch
 from desktop_app.core.sources.kinds import (
     RESEARCHSEMINARS_BASE,
@@ -191,10 +197,7 @@ def _read_playlist(source: SourceInfo) -> _Answer:
 
     path = Path(source.url).expanduser()
     if not is_url(source.url):
-        try:
-            data = path.read_bytes()
-        except OSError as error:
-            raise InputError(f"{path}: cannot be read ({error.strerror or error})") from error
+        data = read_bounded(path, FEED_MAX_BYTES, "a playlist dump")
     else:
         data = dump_flat_playlist(source.url)
     playlist = read_flat_playlist(data, where=str(source.url))
@@ -203,14 +206,10 @@ def _read_playlist(source: SourceInfo) -> _Answer:
 
 def _read_file(source: SourceInfo) -> _Answer:
     path = Path(source.url).expanduser()
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise InputError(f"{path}: cannot be read ({error.strerror or error})") from error
+    importer, data = read_input(path)  # bounded: never a whole pipe or device
     digest = '"' + hashlib.sha256(data).hexdigest() + '"'
     if digest == source.etag:
         return _Answer(source, None, digest, None, str(path))
-    importer = importer_for(data, path)
     parsed = importer.parse(data, path)
     if parsed.problems and importer.strict:
         problem = parsed.problems[0]

@@ -23,6 +23,11 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from desktop_app.core.errors import ArchiveError
+from desktop_app.core.sanitize import LINE_MAX, clean_line
+from desktop_app.core.strict_json import JsonError, loads
+
+MAX_BYTES = 16 * 2**20  # of a dump: some 50,000 entries
+_MAX_NESTING = 8  # playlists inside playlists (a channel's tabs)
 
 _VIDEO_ID = re.compile(r"^[A-Za-z0-9_-]{11}$")
 _UNAVAILABLE_TITLES = {
@@ -111,10 +116,16 @@ def read_flat_playlist(data: bytes | str | Mapping[str, Any], where: str = "yt-d
     if isinstance(data, Mapping):
         info: Any = data
     else:
+        if len(data) > MAX_BYTES:
+            message = f"{where}: larger than {MAX_BYTES // 2**20} MB, the most a playlist may be"
+            raise YouTubeError("not-a-playlist", message)
         try:
-            info = json.loads(data)
-        except ValueError as error:
-            raise YouTubeError("not-a-playlist", f"{where}: not yt-dlp JSON ({error})") from None
+            info = loads(data)
+        except JsonError as error:
+            place = f"{where}:{error.line}" if error.line else where
+            column = f" (column {error.column})" if error.column else ""
+            message = f"{place}: not yt-dlp JSON ({error}{column})"
+            raise YouTubeError("not-a-playlist", message) from None
     if not isinstance(info, Mapping) or not ("entries" in info or "id" in info):
         raise YouTubeError("not-a-playlist", f"{where}: not what yt-dlp prints for a playlist")
     if "entries" not in info:  # a single video
@@ -137,18 +148,22 @@ def read_flat_playlist(data: bytes | str | Mapping[str, Any], where: str = "yt-d
     )
 
 
-def _flatten(entries: Any) -> Iterator[Any]:
-    """The entries of nested playlists (a channel's tabs, read without --flat-playlist)."""
+def _flatten(entries: Any, depth: int = 0) -> Iterator[Any]:
+    """The entries of nested playlists (a channel's tabs, read without --flat-playlist);
+    deeper than a few levels, an entry is not a video."""
     for entry in entries if isinstance(entries, list) else []:
         if isinstance(entry, Mapping) and isinstance(entry.get("entries"), list):
-            yield from _flatten(entry["entries"])
+            if depth < _MAX_NESTING:
+                yield from _flatten(entry["entries"], depth + 1)
+            else:
+                yield None
         else:
             yield entry
 
 
 def _str(record: Mapping[str, Any], key: str) -> str | None:
     value = record.get(key)
-    return value.strip() or None if isinstance(value, str) else None
+    return clean_line(value)[:LINE_MAX].strip() or None if isinstance(value, str) else None
 
 
 def _entry(raw: Any, position: int) -> PlaylistEntry | SkippedEntry:
@@ -174,9 +189,16 @@ def _entry(raw: Any, position: int) -> PlaylistEntry | SkippedEntry:
         url=watch_url(video_id),
         position=position,
         channel=_str(raw, "channel") or _str(raw, "uploader"),
-        duration_seconds=round(duration) if isinstance(duration, int | float) else None,
+        duration_seconds=_seconds(duration),
         published=_published(raw),
     )
+
+
+def _seconds(value: Any) -> int | None:
+    """A duration in whole seconds (None unless a number from 0 to a year)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return round(value) if 0 <= value <= 366 * 86400 else None
 
 
 def _published(raw: Mapping[str, Any]) -> date | None:
@@ -189,7 +211,10 @@ def _published(raw: Mapping[str, Any]) -> date | None:
     for key in ("release_timestamp", "timestamp"):
         value = raw.get(key)
         if isinstance(value, int | float) and not isinstance(value, bool):
-            return datetime.fromtimestamp(value, UTC).date()
+            try:
+                return datetime.fromtimestamp(value, UTC).date()
+            except (OverflowError, OSError, ValueError):
+                return None
     return None
 
 

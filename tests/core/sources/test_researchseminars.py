@@ -192,7 +192,8 @@ def test_lookup_series() -> None:
     assert series.homepage == "https://researchseminars.org/seminar/MPML"
     assert [t.source_key for t in parsed.talks] == ["MPML/60", "MPML/61", "MPML/62"]  # 63 deleted
     (broken,) = parsed.problems  # talk 64: its start is not a date
-    assert broken.where == "answer: talk 5"
+    assert broken.where == "answer:1"  # the file and line (the answer is one line)
+    assert broken.message.startswith("talk 5 skipped: ")
     assert "start_time 'next Thursday' is not a date and time" in broken.message
     first, panel, tba = parsed.talks
     assert first.uid == talk_uid_for("MPML/60") == talk_uid("MPML/60")  # the .ics's uid
