@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import os
 import re
+from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -134,12 +135,36 @@ def test_playlist_dumps(data: bytes) -> None:
 # ------------------------------------------------------------------ through the archive
 
 
+class Fuzzed:
+    """An archive for the examples, begun afresh once it holds many talks (each example
+    exports it whole, so that it stays cheap however long the run)."""
+
+    MAX_TALKS = 300
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.number = 0
+        self.archive = self._open()
+
+    def _open(self) -> Archive:
+        self.number += 1
+        archive = Archive.open(self.folder / f"archive{self.number}", import_bundled=False)
+        series = write_jsonl(self.folder / "series.jsonl", bundled_records("series"))
+        archive.import_file(series)
+        return archive
+
+    def current(self) -> Archive:
+        if self.archive.count_talks() > self.MAX_TALKS:
+            self.archive.close()
+            self.archive = self._open()
+        return self.archive
+
+
 @pytest.fixture(scope="module")
-def fuzzed(tmp_path_factory: pytest.TempPathFactory) -> Archive:
-    folder = tmp_path_factory.mktemp("fuzzed")
-    archive = Archive.open(folder / "archive", import_bundled=False)
-    archive.import_file(write_jsonl(folder / "series.jsonl", bundled_records("series")))
-    return archive
+def fuzzed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Fuzzed]:
+    holder = Fuzzed(tmp_path_factory.mktemp("fuzzed"))
+    yield holder
+    holder.archive.close()
 
 
 def _export(archive: Archive) -> str:
@@ -151,19 +176,21 @@ def _export(archive: Archive) -> str:
 @FUZZ
 @given(exchange=exchange_files(), feed=calendar_files())
 def test_archive_imports_whole_files_or_nothing_and_exports_what_it_holds(
-    fuzzed: Archive, tmp_path_factory: pytest.TempPathFactory, exchange: bytes, feed: bytes
+    fuzzed: Fuzzed, exchange: bytes, feed: bytes
 ) -> None:
-    folder = tmp_path_factory.mktemp("files")
+    archive = fuzzed.current()
+    folder = fuzzed.folder / "files"  # the same files, written over by every example
+    folder.mkdir(exist_ok=True)
     for name, data in (("fuzz.jsonl", exchange), ("fuzz.ics", feed)):
         path = folder / name
         path.write_bytes(data)
-        before = _export(fuzzed)
+        before = _export(archive)
         try:
-            fuzzed.import_file(path)
+            archive.import_file(path)
         except InputError as error:
             assert str(path) in str(error)
-            assert _export(fuzzed) == before
+            assert _export(archive) == before
     # Whatever the archive took in, it writes out as a file it reads back without a problem.
     written = folder / "export.jsonl"
-    written.write_text(_export(fuzzed), encoding="utf-8")
+    written.write_text(_export(archive), encoding="utf-8")
     read_for_import(written)
