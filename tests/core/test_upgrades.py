@@ -15,12 +15,14 @@ from desktop_app.cli import main
 from desktop_app.core import db
 from desktop_app.core.archive import DATABASE_FILE, Archive
 from desktop_app.core.errors import ArchiveError
+from desktop_app.core.saved import SavedSearches
 from desktop_app.core.search import SearchIndex
 from tests.helpers.frozen import (
     EDITED_TITLE,
     EDITS,
     NOTES,
     REVISIONS,
+    SAVED,
     STARRED,
     WATCHED,
     dump,
@@ -81,6 +83,9 @@ def test_a_frozen_archive_upgrades_keeping_every_note_star_and_edit(
             assert archive.get_talk("talk-6fecfb36f217").talk.title == EDITED_TITLE
             start = archive.get_talk("talk-d025b6f827f7").talk.start
             assert start is not None and start.isoformat() == "2021-03-04T16:00:00+00:00"
+        if revision >= "0006":  # saved searches
+            [saved] = SavedSearches(archive).all()
+            assert (saved.name, saved.query, saved.filters) == SAVED
         with SearchIndex.open(archive) as index:
             hits = index.search("hardness of learning under symmetries").hits
             assert hits and hits[0].uid == "talk-6b047156a771"
@@ -204,6 +209,7 @@ OPEN_AND_REPORT_ALEMBIC = """
 import sys
 from desktop_app.core.archive import Archive
 from desktop_app.core.errors import ArchiveError
+from desktop_app.core.saved import SavedSearches
 try:
     Archive.open(sys.argv[1]).close()
     print("opened", "alembic" in sys.modules)

@@ -25,6 +25,8 @@ EDITS = {
     "talk-6fecfb36f217": {"title": EDITED_TITLE},
     "talk-d025b6f827f7": {"start": "2021-03-04T16:00:00", "timezone": "Europe/London"},
 }
+# The saved search of the archives of schema 0006 and later: name, query, filters.
+SAVED = ("Transport talks", "optimal transport", {"series": "owml"})
 
 
 def frozen_database(revision: str, target: Path) -> Path:
