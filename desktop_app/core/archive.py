@@ -33,9 +33,11 @@ from desktop_app.core.models import (
     Talk,
     TalkSpeaker,
     TalkTag,
+    UserMeta,
     UserState,
 )
 from desktop_app.core.paths import bundled_archive_file
+from desktop_app.core.person import current_person, person_of
 from desktop_app.core.records import (
     Changes,
     EditRecord,
@@ -54,6 +56,7 @@ from desktop_app.core.records import (
     UserStateData,
 )
 from desktop_app.core.settings import load_archive_settings
+from desktop_app.core.talk_edits import adopt_merged_states
 from desktop_app.core.talk_edits import talk_data as _talk_data
 from desktop_app.core.textfold import fold_name
 from desktop_app.core.timeutil import from_utc_naive, utc_now
@@ -70,8 +73,10 @@ log = logging.getLogger(__name__)
 
 DATABASE_FILE = "archive.sqlite3"
 BUNDLED_KEY = "bundled_archive_imported"
-VISIT_KEY = "visit_started"  # when the running (or last) session of the app began
-NEW_SINCE_KEY = "new_since"  # when the session before it began: talks since are "new"
+# Each person's own (user_meta): when their running (or last) session of the app began, and
+# when the session before it began (talks since are "new").
+VISIT_KEY = "visit_started"
+NEW_SINCE_KEY = "new_since"
 _CHUNK = 500
 _LABEL_SOURCE_CHARS = 400  # of the abstract, enough for an untitled talk's label
 
@@ -186,10 +191,14 @@ class Archive:
         (and were not opened) are new until seen."""
         now = utc_now()
         with self._write() as session:
-            previous = session.get(ArchiveMeta, VISIT_KEY)
+            person = person_of(session)
+            previous = session.get(UserMeta, {"person": person, "key": VISIT_KEY})
             since = previous.value if previous is not None else str(now)
-            session.merge(ArchiveMeta(key=NEW_SINCE_KEY, value=since))
-            session.merge(ArchiveMeta(key=VISIT_KEY, value=str(now)))
+            session.merge(UserMeta(person=person, key=NEW_SINCE_KEY, value=since))
+            session.merge(UserMeta(person=person, key=VISIT_KEY, value=str(now)))
+            adopted = adopt_merged_states(session, now)
+        if adopted:
+            self._notify(Changes(user_state=frozenset(adopted)))
 
     def import_bundled(self) -> ImportReport:
         """Import the archive shipped with the app (done once, on first open)."""
@@ -292,7 +301,7 @@ class Archive:
             states = (
                 {
                     s.uid: {"starred": s.starred, "watched": s.watched, "note": s.note}
-                    for s in session.scalars(select(UserState))
+                    for s in session.scalars(_own(select(UserState)))
                     if s.starred or s.watched or s.note
                 }
                 if with_user_state
@@ -366,7 +375,7 @@ class Archive:
                 _is_new().label("is_new"),
             )
             .join(Series, Talk.series_id == Series.id)
-            .outerjoin(UserState, UserState.uid == Talk.uid),
+            .outerjoin(UserState, and_(UserState.uid == Talk.uid, _is_mine(UserState))),
             talk_filter or TalkFilter(),
         )
         query = _sorted(query, sort).offset(offset)
@@ -405,7 +414,7 @@ class Archive:
                 if kept is not None:
                     raise NotFoundError(f"talk {uid} was merged into {kept}", f"Use {kept}.")
                 raise NotFoundError(f"no talk with uid {uid!r}")
-            state = session.get(UserState, uid)
+            state = session.get(UserState, {"person": person_of(session), "uid": uid})
             return TalkDetail(
                 talk=_talk_data(talk),
                 display_title=display_title(talk.title, talk.abstract),
@@ -506,11 +515,11 @@ class Archive:
                 with_recording=count(Talk.recording_url.is_not(None)),
                 with_abstract=count(Talk.abstract.is_not(None)),
                 starred=session.scalar(
-                    select(func.count()).select_from(UserState).where(UserState.starred)
+                    _own(select(func.count()).select_from(UserState).where(UserState.starred))
                 )
                 or 0,
                 watched=session.scalar(
-                    select(func.count()).select_from(UserState).where(UserState.watched)
+                    _own(select(func.count()).select_from(UserState).where(UserState.watched))
                 )
                 or 0,
                 per_year=per_year,
@@ -538,7 +547,7 @@ class Archive:
                 return session.scalar(select(func.count(Talk.id)).where(in_list, *conditions)) or 0
 
             marked = {
-                column.key: count(exists().where(UserState.uid == Talk.uid, column.is_(True)))
+                column.key: count(_marked(column))
                 for column in (UserState.starred, UserState.watched)
             }
             total = count()
@@ -580,10 +589,13 @@ class Archive:
         with self._write() as session:
             if session.scalar(select(Talk.id).where(Talk.uid == uid)) is None:
                 raise NotFoundError(f"no talk with uid {uid!r}")
-            state = session.get(UserState, uid)
+            person = person_of(session)
+            state = session.get(UserState, {"person": person, "uid": uid})
             now = utc_now()
             if state is None:
-                state = UserState(uid=uid, starred=False, watched=False, note="", updated_at=now)
+                state = UserState(
+                    person=person, uid=uid, starred=False, watched=False, note="", updated_at=now
+                )
                 session.add(state)
             if starred is not None:
                 state.starred = starred
@@ -917,7 +929,7 @@ def _filtered(query: Any, f: TalkFilter) -> Any:
         query = query.where(Talk.start_utc.is_not(None) if f.has_date else Talk.start_utc.is_(None))
     for flag, column in ((f.starred, UserState.starred), (f.watched, UserState.watched)):
         if flag is not None:
-            marked = exists().where(UserState.uid == Talk.uid, column.is_(True))
+            marked = _marked(column)
             query = query.where(marked if flag else ~marked)
     if f.upcoming is not None:
         now = utc_now()
@@ -932,13 +944,30 @@ def _filtered(query: Any, f: TalkFilter) -> Any:
     return query
 
 
+def _is_mine(state: Any) -> Any:
+    """The condition on a user_state row (or an alias) of being the current person's."""
+    return state.person == current_person()
+
+
+def _own(query: Any) -> Any:
+    """A query of user_state rows narrowed to the current person's."""
+    return query.where(_is_mine(UserState))
+
+
+def _marked(column: Any) -> Any:
+    """The talk carries the current person's mark `column` (UserState.starred or .watched)."""
+    return exists().where(UserState.uid == Talk.uid, _is_mine(UserState), column.is_(True))
+
+
 def _is_new() -> Any:
-    """A talk that arrived after the previous visit began and was not opened since."""
+    """A talk that arrived after the person's previous visit began and was not opened since."""
     since = db.MetaTime(
-        select(ArchiveMeta.value).where(ArchiveMeta.key == NEW_SINCE_KEY).scalar_subquery()
+        select(UserMeta.value)
+        .where(UserMeta.person == current_person(), UserMeta.key == NEW_SINCE_KEY)
+        .scalar_subquery()
     )
     state = aliased(UserState)  # the list's own join of UserState must not correlate here
-    opened = exists().where(state.uid == Talk.uid, state.last_opened.is_not(None))
+    opened = exists().where(state.uid == Talk.uid, _is_mine(state), state.last_opened.is_not(None))
     return and_(since.is_not(None), Talk.created_at > since, ~opened)
 
 
@@ -1011,7 +1040,7 @@ def _sorted(query: Any, sort: SortKey) -> Any:
             Talk.recording_url.is_(None), unknown_date_last, Talk.start_utc.desc(), Talk.id
         )
     if sort is SortKey.STARRED:
-        starred = exists().where(UserState.uid == Talk.uid, UserState.starred.is_(True))
+        starred = _marked(UserState.starred)
         return query.order_by(~starred, unknown_date_last, Talk.start_utc.desc(), Talk.id)
     if sort is SortKey.DATE:
         return query.order_by(unknown_date_last, Talk.start_utc.desc(), Talk.id)

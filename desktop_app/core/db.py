@@ -22,7 +22,7 @@ from desktop_app.core.errors import ArchiveError
 log = logging.getLogger(__name__)
 
 # The newest migration; a database at this revision needs no Alembic at start-up.
-SCHEMA_REVISION = "0006"
+SCHEMA_REVISION = "0007"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 BUSY_TIMEOUT_MS = 10_000
 WRITE_OPTION = "archive_write"

@@ -190,10 +190,14 @@ class DeletedTalk(Base):
 
 
 class UserState(Base):
-    """The user's own marks on a talk, keyed by uid so that no import can overwrite them."""
+    """A person's own marks on a talk, keyed by uid so that no import can overwrite them.
+
+    `person` is the database role on PostgreSQL (`current_user`, row-level security keeps each
+    person's rows their own) and '' on SQLite (migration 0007; see `core/person.py`)."""
 
     __tablename__ = "user_state"
 
+    person: Mapped[str] = mapped_column(String(63), primary_key=True)
     uid: Mapped[str] = mapped_column(String(120), primary_key=True)
     starred: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
     watched: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
@@ -287,13 +291,26 @@ class ReviewItem(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime)
 
 
+class UserMeta(Base):
+    """A person's own key/value facts: when their visits began (the "new" talks)."""
+
+    __tablename__ = "user_meta"
+
+    person: Mapped[str] = mapped_column(String(63), primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
 class SavedSearch(Base):
-    """A named query with the sidebar's filters (a smart list: its talks follow the archive)."""
+    """A person's named query with the sidebar's filters (a smart list: its talks follow the
+    archive); names are unique per person (migration 0007)."""
 
     __tablename__ = "saved_searches"
+    __table_args__ = (UniqueConstraint("person", "name", name="uq_saved_searches_person_name"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(Text, unique=True)
+    person: Mapped[str] = mapped_column(String(63), default="")
+    name: Mapped[str] = mapped_column(Text)
     query: Mapped[str] = mapped_column(Text, default="")
     filters: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     position: Mapped[int] = mapped_column(Integer, default=0)

@@ -1,5 +1,8 @@
 """Saved searches (smart lists): a named query with the sidebar's filters, kept in the archive,
-exported as `saved_search` records and merged by name on import (never deleted by one)."""
+exported as `saved_search` records and merged by name on import (never deleted by one).
+
+Each person's own (migration 0007): on a shared archive a member sees, saves and exports only
+theirs; every query here names the person (see core/person.py)."""
 
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from desktop_app.core.errors import InputError, NotFoundError
 from desktop_app.core.models import SavedSearch as SavedSearchRow
+from desktop_app.core.person import current_person, person_of
 from desktop_app.core.records import TalkFilter
 from desktop_app.core.timeutil import utc_now
 
@@ -91,8 +95,12 @@ def _frozen(row: SavedSearchRow) -> SavedSearch:
     return SavedSearch(row.name, row.query, dict(row.filters or {}), row.position)
 
 
+def _mine() -> Any:
+    return SavedSearchRow.person == current_person()
+
+
 def _row(session: Session, name: str) -> SavedSearchRow:
-    row = session.scalar(select(SavedSearchRow).where(SavedSearchRow.name == name))
+    row = session.scalar(select(SavedSearchRow).where(_mine(), SavedSearchRow.name == name))
     if row is None:
         known = ", ".join(s.name for s in listed(session)) or "none yet"
         raise NotFoundError(f"no saved search named {name!r}", f"Saved searches: {known}")
@@ -101,7 +109,9 @@ def _row(session: Session, name: str) -> SavedSearchRow:
 
 def listed(session: Session) -> list[SavedSearch]:
     """Every saved search, in the user's order."""
-    query = select(SavedSearchRow).order_by(SavedSearchRow.position, SavedSearchRow.id)
+    query = (
+        select(SavedSearchRow).where(_mine()).order_by(SavedSearchRow.position, SavedSearchRow.id)
+    )
     return [_frozen(row) for row in session.scalars(query)]
 
 
@@ -116,10 +126,12 @@ def save(session: Session, search: SavedSearch, now: datetime) -> SavedSearch:
         name = check_name(search.name)
     except ValueError as error:
         raise InputError(str(error).removeprefix("field 'name': ")) from error
-    row = session.scalar(select(SavedSearchRow).where(SavedSearchRow.name == name))
+    row = session.scalar(select(SavedSearchRow).where(_mine(), SavedSearchRow.name == name))
     if row is None:
-        last = session.scalar(select(func.max(SavedSearchRow.position))) or 0
-        row = SavedSearchRow(name=name, position=last + 1, created_at=now)
+        last = session.scalar(select(func.max(SavedSearchRow.position)).where(_mine())) or 0
+        row = SavedSearchRow(
+            person=person_of(session), name=name, position=last + 1, created_at=now
+        )
         session.add(row)
     row.query = search.query.strip()
     row.filters = dict(search.filters)
@@ -134,7 +146,8 @@ def rename(session: Session, old: str, new: str) -> SavedSearch:
         name = check_name(new)
     except ValueError as error:
         raise InputError(str(error).removeprefix("field 'name': ")) from error
-    if name != old and session.scalar(select(SavedSearchRow.id).where(SavedSearchRow.name == name)):
+    taken = select(SavedSearchRow.id).where(_mine(), SavedSearchRow.name == name)
+    if name != old and session.scalar(taken):
         raise InputError(f"a saved search is already named {name!r}")
     row.name = name
     return _frozen(row)
@@ -148,7 +161,11 @@ def remove(session: Session, name: str) -> None:
 def move(session: Session, name: str, position: int) -> list[SavedSearch]:
     """Put a saved search at `position` (0-based) of the list; returns the new order."""
     rows = list(
-        session.scalars(select(SavedSearchRow).order_by(SavedSearchRow.position, SavedSearchRow.id))
+        session.scalars(
+            select(SavedSearchRow)
+            .where(_mine())
+            .order_by(SavedSearchRow.position, SavedSearchRow.id)
+        )
     )
     row = _row(session, name)
     rows.remove(row)

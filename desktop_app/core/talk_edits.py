@@ -19,6 +19,7 @@ from desktop_app.core.errors import InputError, NotFoundError
 from desktop_app.core.exchange import content_hash, talk_to_record
 from desktop_app.core.importers.jsonl import RecordError, read_talk
 from desktop_app.core.models import Series, Talk, TalkEdit, TalkHistory, TalkMerge, UserState
+from desktop_app.core.person import person_of
 from desktop_app.core.records import EditRecord, LinkData, Speaker, TalkData
 from desktop_app.core.sanitize import clean_talk
 from desktop_app.core.timeutil import from_utc_naive
@@ -221,21 +222,12 @@ class TalkEditor:
         return filled
 
     def _merge_user_state(self, keep: str, gone: str) -> None:
-        mine, theirs = self.session.get(UserState, keep), self.session.get(UserState, gone)
-        if theirs is None:
-            return
-        if mine is None:
-            mine = UserState(uid=keep, starred=False, watched=False, note="", updated_at=self.now)
-            self.session.add(mine)
-        mine.starred = mine.starred or theirs.starred
-        mine.watched = mine.watched or theirs.watched
-        notes = [n for n in (mine.note.strip(), theirs.note.strip()) if n]
-        mine.note = "\n\n".join(dict.fromkeys(notes))
-        if theirs.last_opened and (
-            mine.last_opened is None or theirs.last_opened > mine.last_opened
-        ):
-            mine.last_opened = theirs.last_opened
-        mine.updated_at = self.now
+        """The merging person's marks and notes of both talks, on the kept one (another
+        person's are theirs: `adopt_merged_states` brings them over in their next visit)."""
+        person = person_of(self.session)
+        theirs = self.session.get(UserState, {"person": person, "uid": gone})
+        if theirs is not None:
+            merge_user_state(self.session, person, keep, theirs, self.now)
 
     def _history(self, uid: str, field: str, old: Any, new: Any, by: str = "edit") -> None:
         self.session.add(TalkHistory(uid=uid, field=field, old=old, new=new, at=self.now, by=by))
@@ -263,3 +255,43 @@ def history(session: Session, uid: str) -> list[EditRecord]:
 
 def _empty(value: Any) -> bool:
     return value in (None, "", [], {})
+
+
+def merge_user_state(
+    session: Session, person: str, keep: str, theirs: UserState, now: datetime
+) -> None:
+    """Add a person's marks and note of a merged-away talk (`theirs`) to the kept talk's:
+    stars and watched marks ORed, both notes kept, the later opening."""
+    mine = session.get(UserState, {"person": person, "uid": keep})
+    if mine is None:
+        mine = UserState(
+            person=person, uid=keep, starred=False, watched=False, note="", updated_at=now
+        )
+        session.add(mine)
+    mine.starred = mine.starred or theirs.starred
+    mine.watched = mine.watched or theirs.watched
+    note = theirs.note.strip()
+    if note and note not in mine.note:  # so that merging again changes nothing
+        mine.note = f"{mine.note.strip()}\n\n{note}" if mine.note.strip() else note
+    if theirs.last_opened and (mine.last_opened is None or theirs.last_opened > mine.last_opened):
+        mine.last_opened = theirs.last_opened
+    mine.updated_at = now
+
+
+def adopt_merged_states(session: Session, now: datetime) -> list[str]:
+    """Bring the person's marks and notes of talks merged (by anyone) into the kept talks;
+    returns the kept uids changed. A merge moves only the merging person's own (the others'
+    are out of their reach), so each person's are moved at their next visit."""
+    person = person_of(session)
+    query = (
+        select(UserState)
+        .join(TalkMerge, TalkMerge.gone_uid == UserState.uid)
+        .where(UserState.person == person)
+    )
+    kept_uids: list[str] = []
+    for state in list(session.scalars(query)):
+        kept = merged_into(session, state.uid)
+        if kept is not None and (state.starred or state.watched or state.note):
+            merge_user_state(session, person, kept, state, now)
+            kept_uids.append(kept)
+    return kept_uids

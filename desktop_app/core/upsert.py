@@ -29,6 +29,7 @@ from desktop_app.core.models import (
     TalkTag,
     UserState,
 )
+from desktop_app.core.person import person_of
 from desktop_app.core.records import ImportProblem, ImportReport, SeriesData, TalkData
 from desktop_app.core.sanitize import clean_series, clean_talk, talk_problem
 from desktop_app.core.textfold import fold_name
@@ -150,11 +151,19 @@ class Upsert:
     def _restore_user_states(self, states: dict[str, dict[str, Any]]) -> None:
         """Marks and notes exported "with my marks and notes": stars and watched marks are
         added to those here, a note is kept when there is none here (else both are kept)."""
+        if not states:
+            return
+        person = person_of(self.session)  # an import brings its marks to whoever imports
         for uid, wanted in states.items():
-            state = self.session.get(UserState, uid)
+            state = self.session.get(UserState, {"person": person, "uid": uid})
             if state is None:
                 state = UserState(
-                    uid=uid, starred=False, watched=False, note="", updated_at=self.now
+                    person=person,
+                    uid=uid,
+                    starred=False,
+                    watched=False,
+                    note="",
+                    updated_at=self.now,
                 )
                 self.session.add(state)
             state.starred = state.starred or bool(wanted.get("starred"))
