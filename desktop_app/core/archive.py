@@ -7,6 +7,7 @@ import logging
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -55,6 +56,7 @@ from desktop_app.core.records import (
     TalkRow,
     UserStateData,
 )
+from desktop_app.core.retry import retrying
 from desktop_app.core.settings import load_archive_settings
 from desktop_app.core.talk_edits import adopt_merged_states
 from desktop_app.core.talk_edits import talk_data as _talk_data
@@ -266,11 +268,16 @@ class Archive:
         all are applied in one transaction; one refused file (InputError) changes nothing."""
         with _collection_paused():
             parsed = [(str(path), read_for_import(Path(path))) for path in paths]
-            with self._write() as session:
-                reports = [Upsert(session, where).apply(one, series) for where, one in parsed]
+            reports = retrying(partial(self._apply_files, parsed, series), what="import")
             del parsed
         self._notify(Changes(talks=frozenset(u for r in reports for u in r.changed_uids)))
         return reports
+
+    def _apply_files(
+        self, parsed: list[tuple[str, ParsedFile]], series: str | None
+    ) -> list[ImportReport]:
+        with self._write() as session:
+            return [Upsert(session, where).apply(one, series) for where, one in parsed]
 
     def import_parsed(
         self,
@@ -285,8 +292,13 @@ class Archive:
         `progress(done, total)` is called as talks are applied; raising ImportCancelledError from
         it rolls the whole file back.
         """
-        with _collection_paused(), self._write() as session:
-            report = Upsert(session, where, progress).apply(parsed, series)
+
+        def apply() -> ImportReport:
+            with self._write() as session:
+                return Upsert(session, where, progress).apply(parsed, series)
+
+        with _collection_paused():
+            report = retrying(apply, what=f"import of {where}")
         self._notify(Changes(talks=frozenset(report.changed_uids)))
         return report
 
@@ -719,12 +731,27 @@ class Archive:
         last_modified: str | None,
         where: str,
     ) -> SyncResult:
-        """Apply what a source brought (None: not modified) in one transaction."""
+        """Apply what a source brought (None: not modified) in one transaction (run again after
+        a serialization failure or a deadlock)."""
+        with _collection_paused():
+            return retrying(
+                lambda: self._apply_source_answer(source_id, parsed, etag, last_modified, where),
+                what=f"sync of {where}",
+            )
+
+    def _apply_source_answer(
+        self,
+        source_id: int,
+        parsed: ParsedFile | None,
+        etag: str | None,
+        last_modified: str | None,
+        where: str,
+    ) -> SyncResult:
         from desktop_app.core.sources.store import apply_answer, get_source, record_result
         from desktop_app.core.sources.sync import SyncResult
 
         now = utc_now()
-        with _collection_paused(), self._write() as session:
+        with self._write() as session:
             source = get_source(session, source_id)
             first = source.last_status in (None, "failed") and source.etag is None
             series, url = source.series.slug, source.url
@@ -764,6 +791,11 @@ class Archive:
     def apply_playlist(self, source_id: int, entries: list[Any], where: str) -> SyncResult:
         """Attach a playlist's recordings to its series' talks: confident matches at once (as
         values of the playlist, over the source's, revertible), uncertain ones to review."""
+        return retrying(
+            lambda: self._apply_playlist(source_id, entries, where), what=f"sync of {where}"
+        )
+
+    def _apply_playlist(self, source_id: int, entries: list[Any], where: str) -> SyncResult:
         from desktop_app.core.sources.review import keep_recording, recordings_for
         from desktop_app.core.sources.store import get_source, record_result
         from desktop_app.core.sources.sync import SyncResult

@@ -108,9 +108,11 @@ class PostgresServer:
             return
         raise RuntimeError("no free port for the PostgreSQL test server")
 
-    def stop(self) -> None:
-        """Stop at once (connections are cut, as when a server goes down)."""
-        self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
+    def stop(self, mode: str = "fast") -> None:
+        """Stop at once (connections are cut, as when a server goes down); `mode` is
+        pg_ctl's: "fast" (transactions rolled back, a clean shutdown) or "immediate" (the
+        processes killed, recovery at the next start, as after a crash)."""
+        self._run("pg_ctl", "-D", str(self.data), "-m", mode, "-w", "stop")
 
     def restart(self) -> None:
         """Start again on the same port."""

@@ -18,7 +18,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from desktop_app.core.errors import ArchiveError, ImportCancelledError, InputError
+from desktop_app.core.errors import (
+    ArchiveError,
+    DatabaseUnavailableError,
+    ImportCancelledError,
+    InputError,
+)
 from desktop_app.core.importers import (
     FEED_MAX_BYTES,
     ParsedFile,
@@ -111,7 +116,9 @@ def sync_sources(
 
     Downloads run in parallel (at most MAX_PARALLEL); each answer is applied as it arrives,
     in its own transaction. With `cancel` set, sources not yet applied are left as they were
-    and reported failed ("cancelled").
+    and reported failed ("cancelled"). When the database server cannot be reached, the sync
+    stops with DatabaseUnavailableError: the source being applied is rolled back whole, those
+    applied before stay.
     """
     from desktop_app.core.archive import _collection_paused
 
@@ -136,6 +143,11 @@ def sync_sources(
                     result = archive.apply_source_answer(
                         source.id, answer.parsed, answer.etag, answer.last_modified, answer.where
                     )
+            except DatabaseUnavailableError:
+                # The server is gone: this source's transaction was rolled back, and no other
+                # source can be applied or marked failed. The sync stops with that message.
+                pool.shutdown(wait=False, cancel_futures=True)
+                raise
             except (ArchiveError, OSError) as error:
                 message = error.message if isinstance(error, ArchiveError) else str(error)
                 cause = error.__cause__
