@@ -38,6 +38,7 @@ def _isolated_config(
     """Keep tests away from the user's config file and archive."""
     config_dir = tmp_path_factory.mktemp("config")
     monkeypatch.setenv("SEMINAR_ARCHIVE_CONFIG", str(config_dir / "config.toml"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(config_dir / "cache"))
     monkeypatch.delenv("SEMINAR_ARCHIVE_HOME", raising=False)
 
 

@@ -15,14 +15,16 @@ if TYPE_CHECKING:
     from desktop_app.core.archive import Archive
 
 
-def open_archive(options: argparse.Namespace) -> Archive:
-    """The archive named by `--data-dir` and `--db` (or the environment, or the defaults)."""
+def open_archive(options: argparse.Namespace, *, verify: bool = False) -> Archive:
+    """The archive named by `--data-dir` and `--db` (or the environment, or the defaults);
+    `verify` reads every page of an SQLite database first (`check`)."""
     from desktop_app.core.archive import Archive
     from desktop_app.core.shared_db import database_url_from
 
     return Archive.open(
         resolve_archive_dir(options.data_dir),
         database_url=database_url_from(getattr(options, "db", None)),
+        verify=verify,
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import hashlib
 import logging
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -15,10 +16,12 @@ from sqlalchemy import Integer, and_, cast, exists, extract, func, or_, select
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, aliased
 
+from desktop_app.core import database_health as health
 from desktop_app.core import db, shared_db
 from desktop_app.core.errors import (
     ArchiveBusyError,
     ArchiveError,
+    ArchiveReadOnlyError,
     DatabaseUnavailableError,
     InputError,
     NotFoundError,
@@ -37,7 +40,7 @@ from desktop_app.core.models import (
     UserMeta,
     UserState,
 )
-from desktop_app.core.paths import bundled_archive_file
+from desktop_app.core.paths import bundled_archive_file, read_only_index_cache
 from desktop_app.core.person import current_person, person_of
 from desktop_app.core.records import (
     Changes,
@@ -62,7 +65,7 @@ from desktop_app.core.talk_edits import adopt_merged_states
 from desktop_app.core.talk_edits import talk_data as _talk_data
 from desktop_app.core.textfold import fold_name
 from desktop_app.core.timeutil import from_utc_naive, utc_now
-from desktop_app.core.upgrade import upgrade_sqlite
+from desktop_app.core.upgrade import refuse_unknown_revision, upgrade_sqlite
 from desktop_app.core.upsert import GENERATION_KEY, Upsert, next_generation
 from desktop_app.core.urls import is_web_url
 
@@ -86,10 +89,11 @@ _LABEL_SOURCE_CHARS = 400  # of the abstract, enough for an untitled talk's labe
 class Archive:
     """An archive folder: the database, the search index and the archive's settings."""
 
-    def __init__(self, folder: Path, database_url: str) -> None:
+    def __init__(self, folder: Path, database_url: str, *, read_only: bool = False) -> None:
         self.folder = folder
         self.database_url = database_url
-        self.engine = db.make_engine(database_url)
+        self.read_only = read_only
+        self.engine = db.make_engine(database_url, read_only=read_only)
         self._sessions = db.make_session_factory(self.engine)
         self._listeners: list[Callable[[Changes], None]] = []
 
@@ -116,32 +120,39 @@ class Archive:
         *,
         database_url: str | None = None,
         import_bundled: bool = True,
+        verify: bool = False,
     ) -> Archive:
         """Open (creating and upgrading as needed) the archive in `folder`.
 
         A new archive receives the bundled archive unless `import_bundled` is False.
+        A folder that cannot be written opens read-only (`read_only`: reading works, writing
+        raises ArchiveReadOnlyError). A damaged database raises DamagedArchiveError naming the
+        newest backup; its size and header are always checked, every page with `verify`.
         `database_url` (`--db`, never stored) names a shared database on a server; the folder
         then keeps this desktop's own part of it in `shared/<host>-<port>-<database>/`.
         """
         folder = Path(folder)
         if folder.exists() and not folder.is_dir():
             raise InputError(f"{folder} is not a folder")
-        folder.mkdir(parents=True, exist_ok=True)
+        _make_folder(folder)
         configured = load_archive_settings(folder).database_url
         url = database_url or configured
         shared = database_url and not shared_db.same_database(database_url, configured)
         if shared and shared_db.is_postgres(database_url or ""):
             folder = shared_db.local_folder(folder, url)
-            folder.mkdir(parents=True, exist_ok=True)
+            _make_folder(folder)
         sqlite_file = folder / DATABASE_FILE
-        archive = cls(folder, url or db.sqlite_url(sqlite_file))
         if url:
+            archive = cls(folder, url)
             try:
                 archive._open_server_schema()
             except ArchiveError:
                 archive.close()
                 raise
         else:
+            archive = cls._open_sqlite(folder, sqlite_file, verify=verify)
+            if archive.read_only:
+                return archive
             revision = db.sqlite_schema_revision(sqlite_file)
             if revision != db.SCHEMA_REVISION:
                 try:  # refused when newer; a copy in backups/ first; left as it was on failure
@@ -152,6 +163,46 @@ class Archive:
         if import_bundled and archive._meta(BUNDLED_KEY) is None:
             archive.import_bundled()
         return archive
+
+    @classmethod
+    def _open_sqlite(cls, folder: Path, sqlite_file: Path, *, verify: bool) -> Archive:
+        """The archive of an SQLite file, checked; read-only when its folder is."""
+        damage = health.file_damage(sqlite_file)
+        if damage is not None:
+            raise health.damaged(folder, sqlite_file, damage)
+        writable = health.can_write(folder, sqlite_file)
+        url = db.sqlite_url(sqlite_file) if writable else db.read_only_sqlite_url(sqlite_file)
+        if verify and sqlite_file.exists():
+            problem = health.quick_check(db.read_only_sqlite_uri(sqlite_file))
+            if problem is not None:
+                raise health.damaged(folder, sqlite_file, problem)
+        if writable:
+            return cls(folder, url)
+        revision = db.sqlite_schema_revision(sqlite_file, read_only=True)
+        if revision is None:
+            raise ArchiveReadOnlyError(
+                f"{folder}: the folder cannot be written and holds no archive",
+                "Choose a folder you can write to (File → Open archive folder, or --data-dir).",
+            )
+        if revision != db.SCHEMA_REVISION:
+            refuse_unknown_revision(revision, folder)
+            raise ArchiveReadOnlyError(
+                f"{folder}: the archive needs an upgrade (schema {revision} to "
+                f"{db.SCHEMA_REVISION}), but its folder cannot be written",
+                "Open it once where it can be written, or copy the folder first.",
+            )
+        archive = cls(folder, url, read_only=True)
+        log.info("%s cannot be written: the archive is open read-only", folder)
+        return archive
+
+    @property
+    def index_folder(self) -> Path:
+        """Where the search index lives: the archive folder's `index/`, or for a read-only
+        archive a folder in the user's cache (the index is a cache, rebuilt when missing)."""
+        if not self.read_only:
+            return self.folder / "index"
+        digest = hashlib.sha256(str(self.folder.resolve()).encode()).hexdigest()[:16]
+        return read_only_index_cache() / digest
 
     def close(self) -> None:
         """Release the database connections."""
@@ -190,7 +241,9 @@ class Archive:
 
     def begin_visit(self) -> None:
         """A session of the app begins: talks that arrived since the previous one began
-        (and were not opened) are new until seen."""
+        (and were not opened) are new until seen. (Nothing to do when read-only.)"""
+        if self.read_only:
+            return
         now = utc_now()
         with self._write() as session:
             person = person_of(session)
@@ -215,18 +268,39 @@ class Archive:
 
     @contextmanager
     def _read(self) -> Iterator[Session]:
-        with self._sessions() as session:
-            yield session
+        try:
+            with self._sessions() as session:
+                yield session
+        except DBAPIError as error:
+            if health.is_damage(error):
+                raise self._damaged(error) from error
+            raise
 
     @contextmanager
     def _write(self) -> Iterator[Session]:
         """One write transaction; the write lock is taken up front (see db.py)."""
+        if self.read_only:
+            raise ArchiveReadOnlyError(
+                f"{self.folder}: the archive is read-only (its folder cannot be written)",
+                "Searching and browsing work; nothing can be changed.",
+            )
         try:
             with self._sessions() as session, session.begin():
                 session.connection(execution_options={db.WRITE_OPTION: True})
                 yield session
         except DBAPIError as error:
+            if health.is_damage(error):
+                raise self._damaged(error) from error
+            if health.is_disk_full(error):
+                raise ArchiveError(
+                    f"{self.folder}: the disk is full; nothing was changed",
+                    "Free some space on it and try again.",
+                ) from error
             raise _database_error(error, self.database_url) from error
+
+    def _damaged(self, error: DBAPIError) -> ArchiveError:
+        reason = str(error.orig).strip().splitlines()[0]
+        return health.damaged(self.folder, self.folder / DATABASE_FILE, reason)
 
     def _meta(self, key: str) -> str | None:
         with self._read() as session:
@@ -908,6 +982,18 @@ def _collection_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+def _make_folder(folder: Path) -> None:
+    """Make the archive folder (and its parents) unless it exists."""
+    if folder.is_dir():
+        return
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise ArchiveError(
+            f"{folder}: the archive folder cannot be made", error.strerror or str(error)
+        ) from error
 
 
 def _database_error(error: DBAPIError, url: str) -> ArchiveError | DBAPIError:

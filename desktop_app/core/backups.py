@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import re
 import shutil
 import time
@@ -20,6 +21,8 @@ from pathlib import Path
 
 from desktop_app.core import db
 from desktop_app.core.archive import DATABASE_FILE
+from desktop_app.core.database_health import file_damage, quick_check
+from desktop_app.core.db import read_only_sqlite_uri
 from desktop_app.core.errors import ArchiveError, InputError
 from desktop_app.core.settings import load_archive_settings
 from desktop_app.core.sqlite_files import (
@@ -92,13 +95,14 @@ def restore_archive(folder: Path, source: Path) -> RestoreReport:
         copy_database(source, staging)
         if facts.revision != db.SCHEMA_REVISION:
             _upgrade_copy(staging, source, facts.revision)
-        previous = _keep_current(folder, database)
+        damage = _damage(database)
+        previous = _keep_current(folder, database, as_bytes=damage is not None)
         _invalidate_index(folder)  # first: after a crash in between, it is rebuilt
-        if previous is not None and is_sqlite_file(database):
+        if previous is not None and damage is None and is_sqlite_file(database):
             if page_size(staging) != page_size(database):
                 set_page_size(staging, page_size(database))  # a WAL database keeps its size
             copy_into(staging, database)
-        else:  # no database yet, or not one SQLite can write into
+        else:  # no database yet, or a damaged one (kept as it was in `previous`)
             for suffix in ("-wal", "-shm"):
                 Path(f"{database}{suffix}").unlink(missing_ok=True)
             staging.replace(database)
@@ -117,6 +121,8 @@ def daily_backup(folder: Path, keep: int, today: date | None = None) -> Path | N
     """
     if keep <= 0 or load_archive_settings(folder).database_url:
         return None
+    if not os.access(folder, os.W_OK):
+        return None  # a read-only archive: nothing changes, nothing to keep
     database = folder / DATABASE_FILE
     if not database.is_file():
         return None
@@ -128,6 +134,22 @@ def daily_backup(folder: Path, keep: int, today: date | None = None) -> Path | N
         log.info("daily backup: %s", target)
     prune_daily_backups(folder, keep)
     return made
+
+
+def newest_intact_backup(folder: Path) -> Path | None:
+    """The newest backup in the archive folder's `backups/` that passes the checks a restore
+    makes (daily, before an upgrade or a restore, or copied there by the user)."""
+    backups = folder / BACKUP_FOLDER
+    if not backups.is_dir():
+        return None
+    found = [p for p in backups.glob("*.sqlite3") if p.is_file() and not p.name.startswith(".")]
+    for path in sorted(found, key=lambda p: p.stat().st_mtime, reverse=True):
+        try:
+            check_archive_database(path)
+        except ArchiveError:
+            continue
+        return path
+    return None
 
 
 def daily_backups(folder: Path) -> list[Path]:
@@ -171,11 +193,26 @@ def _upgrade_copy(staging: Path, source: Path, revision: str) -> None:
         engine.dispose()
 
 
-def _keep_current(folder: Path, database: Path) -> Path | None:
-    """Copy the database as it is to `backups/before-restore-…` (None: there is none)."""
+def _damage(database: Path) -> str | None:
+    """What is wrong with the existing `database` (None: intact, or there is none)."""
+    if not database.is_file():
+        return None
+    return file_damage(database) or quick_check(read_only_sqlite_uri(database))
+
+
+def _keep_current(folder: Path, database: Path, *, as_bytes: bool) -> Path | None:
+    """Copy the database as it is to `backups/before-restore-…` (None: there is none);
+    `as_bytes` (a damaged one) byte for byte, with its log beside it."""
     if not database.is_file() or database.stat().st_size == 0:
         return None
     previous = new_backup_path(folder, "before-restore")
+    previous.parent.mkdir(parents=True, exist_ok=True)
+    if as_bytes:
+        shutil.copyfile(database, previous)
+        wal = Path(f"{database}-wal")
+        if wal.is_file() and wal.stat().st_size:
+            shutil.copyfile(wal, Path(f"{previous}-wal"))
+        return previous
     try:
         copy_database(database, previous)
     except ArchiveError:  # not a database SQLite can read: keep its bytes as they are

@@ -7,6 +7,7 @@ import sqlite3
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
@@ -51,6 +52,13 @@ def _set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _set_read_only_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA query_only = ON")
+    cursor.close()
+
+
 def _begin_sqlite_transaction(connection: Any) -> None:
     # A writer takes the write lock up front so that two writers wait for each other (busy
     # timeout) instead of one failing half-way with "database is locked"; readers stay deferred.
@@ -73,12 +81,34 @@ def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
 
 
-def make_engine(url: str) -> Engine:
+def read_only_sqlite_uri(path: Path) -> str:
+    """The SQLite URI (`file:…`) of a database that is only read (its folder cannot be written).
+
+    Immutable when there is no write-ahead log to read: SQLite cannot make the shared-memory
+    file of a WAL database in a read-only folder. A log left by a crash is read as it is.
+    """
+    wal = Path(f"{path}-wal")
+    has_log = wal.exists() and wal.stat().st_size > 0
+    options = "mode=ro" if has_log else "mode=ro&immutable=1"
+    return f"file:{quote(str(path.resolve()))}?{options}"
+
+
+def read_only_sqlite_url(path: Path) -> str:
+    """The SQLAlchemy URL of `read_only_sqlite_uri(path)`."""
+    return f"sqlite:///{read_only_sqlite_uri(path)}&uri=true"
+
+
+def make_engine(url: str, *, read_only: bool = False) -> Engine:
     """An engine for `url`: WAL, foreign keys and a busy timeout on SQLite; on PostgreSQL a
-    connect timeout, the keyring's password (when the URL has none) and the writers' lock."""
+    connect timeout, the keyring's password (when the URL has none) and the writers' lock.
+    A `read_only` SQLite URL (see `read_only_sqlite_url`) gets no pragma that writes."""
     from desktop_app.core.shared_db import with_password
 
     parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and read_only:
+        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+        event.listen(engine, "connect", _set_read_only_pragmas)
+        return engine
     if parsed.get_backend_name() == "sqlite":
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
         event.listen(engine, "connect", _set_sqlite_pragmas)
@@ -139,11 +169,13 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 
 
-def sqlite_schema_revision(path: Path) -> str | None:
-    """The Alembic revision of an SQLite file, read with plain sqlite3 (None: no schema yet)."""
+def sqlite_schema_revision(path: Path, *, read_only: bool = False) -> str | None:
+    """The Alembic revision of an SQLite file, read with plain sqlite3 (None: no schema yet).
+    `read_only`: the file's folder cannot be written (see `read_only_sqlite_url`)."""
     if not path.exists():
         return None
-    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10)
+    uri = read_only_sqlite_uri(path) if read_only else f"file:{quote(str(path))}?mode=ro"
+    connection = sqlite3.connect(uri, uri=True, timeout=10)
     try:
         row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
     except sqlite3.DatabaseError as error:

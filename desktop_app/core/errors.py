@@ -34,3 +34,15 @@ class ImportCancelledError(ArchiveError):
 class DatabaseUnavailableError(ArchiveError):
     """The shared archive's database server cannot be reached (down, wrong password, network
     gone); nothing was changed."""
+
+
+class ArchiveReadOnlyError(ArchiveError):
+    """The archive was opened read-only (its folder or database cannot be written)."""
+
+
+class DamagedArchiveError(ArchiveError):
+    """The archive's database file is damaged; `backup` is the newest intact backup, if any."""
+
+    def __init__(self, message: str, detail: str = "", backup: object = None) -> None:
+        super().__init__(message, detail)
+        self.backup = backup

@@ -17,6 +17,11 @@ def default_archive_dir() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
+def read_only_index_cache() -> Path:
+    """Where the search indexes of read-only archives are kept (the user's cache folder)."""
+    return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False)) / "read-only-indexes"
+
+
 def config_file() -> Path:
     """The small config file that says which archive folder to open."""
     return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / "config.toml"

@@ -28,9 +28,17 @@ class DatabaseFacts:
 
 
 def connect_read_only(path: Path) -> sqlite3.Connection:
-    """A connection that never writes `path` (a URI, so that `?` or `#` in a name are safe)."""
+    """A connection that never writes `path` (a URI, so that `?` or `#` in a name are safe).
+
+    In a folder that cannot be written, a database without a write-ahead log is opened
+    immutable: SQLite could not make the shared-memory file WAL mode reads with.
+    """
+    options = "mode=ro"
+    wal = Path(f"{path}-wal")
+    if not os.access(path.parent, os.W_OK) and not (wal.exists() and wal.stat().st_size):
+        options += "&immutable=1"
     return sqlite3.connect(
-        f"file:{quote(str(path.resolve()))}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S
+        f"file:{quote(str(path.resolve()))}?{options}", uri=True, timeout=BUSY_TIMEOUT_S
     )
 
 

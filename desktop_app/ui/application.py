@@ -170,7 +170,7 @@ def run(options: argparse.Namespace) -> int:
     def open_archive() -> Archive:
         from desktop_app.core.archive import Archive
 
-        archive = Archive.open(folder)
+        archive = Archive.open(folder, verify=True)  # every page read: damage found now
         archive.begin_visit()
         return archive
 
@@ -195,7 +195,7 @@ def run(options: argparse.Namespace) -> int:
         window.attach_archive(archive)
         if files:
             window.import_files(files)
-        if config.update_on_start and not measuring:
+        if config.update_on_start and not measuring and window.archive_state.writable:
             window.sync.update()
         if not measuring:  # today's backup, unless made (Preferences: how many are kept)
             from desktop_app.ui.backup_actions import start_daily_backup
@@ -203,6 +203,13 @@ def run(options: argparse.Namespace) -> int:
             start_daily_backup(window)
 
     def failed(error: Exception) -> None:
+        from desktop_app.core.errors import DamagedArchiveError
+
+        if isinstance(error, DamagedArchiveError):
+            from desktop_app.ui.backup_actions import offer_restore_of_damaged
+
+            offer_restore_of_damaged(window, folder, error, reopen=start_opening)
+            return
         QMessageBox.critical(window, "The archive could not be opened", f"{folder}\n\n{error}")
         app.exit(2)
 

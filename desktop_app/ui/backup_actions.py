@@ -4,13 +4,16 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from desktop_app.core.backups import backup_archive, daily_backup, restore_archive
-from desktop_app.core.errors import ArchiveError
+from desktop_app.core.errors import ArchiveError, DamagedArchiveError
 from desktop_app.core.upgrade import BACKUP_FOLDER
 from desktop_app.ui.actions import ActionId
 
@@ -142,3 +145,63 @@ def _on_sqlite(window: MainWindow) -> bool:
         "server's own tools (pg_dump, pg_restore).",
     )
     return False
+
+
+def offer_restore_of_damaged(
+    window: MainWindow, folder: Path, error: DamagedArchiveError, reopen: Callable[[], None]
+) -> QMessageBox:
+    """The archive could not be opened because its database is damaged: say so, and offer
+    the newest intact backup (or another), the folder, or quitting. Nothing is written until
+    the user chooses; a restore keeps the damaged file in `backups/` first."""
+    box = QMessageBox(window)
+    box.setIcon(QMessageBox.Icon.Critical)
+    box.setWindowTitle("The archive is damaged")
+    box.setText(error.message)
+    box.setInformativeText(error.detail)
+    newest = error.backup if isinstance(error.backup, Path) else None
+    restore_newest = (
+        box.addButton("Restore the newest backup", QMessageBox.ButtonRole.AcceptRole)
+        if newest is not None
+        else None
+    )
+    choose = box.addButton("Restore another backup…", QMessageBox.ButtonRole.ActionRole)
+    show_folder = box.addButton("Show the folder", QMessageBox.ButtonRole.ActionRole)
+    quit_button = box.addButton("Quit", QMessageBox.ButtonRole.RejectRole)
+    window.damage_dialog = box  # type: ignore[attr-defined]
+
+    def restore_from(backup: Path) -> None:
+        window.statusBar().showMessage(f"Restoring the archive from {backup}…")
+
+        def restored(report: RestoreReport) -> None:
+            kept = f"; the damaged file is kept in {report.previous}" if report.previous else ""
+            window.statusBar().showMessage(
+                f"Restored {report.talks} talks from {report.source}{kept}", STATUS_MS
+            )
+            reopen()
+
+        def failed(problem: Exception) -> None:
+            _show_problem(window, "The archive could not be restored", problem)
+            box.open()
+
+        window.tasks.submit(lambda: restore_archive(folder, backup), restored, failed, lane="write")
+
+    def clicked(button: object) -> None:
+        if button is restore_newest and newest is not None:
+            restore_from(newest)
+        elif button is choose:
+            path, _ = QFileDialog.getOpenFileName(
+                window, "Restore from a backup", str(folder / BACKUP_FOLDER), BACKUP_FILTER
+            )
+            if path:
+                restore_from(Path(path))
+            else:
+                box.open()
+        elif button is show_folder:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+            box.open()
+        elif button is quit_button:
+            QApplication.exit(2)
+
+    box.buttonClicked.connect(clicked)
+    box.open()
+    return box

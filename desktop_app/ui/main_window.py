@@ -42,6 +42,7 @@ from desktop_app.core.settings import AppConfig, save_app_config
 from desktop_app.core.timeutil import zone as zone_named
 from desktop_app.ui import backup_actions, talk_actions
 from desktop_app.ui.actions import MENUS, TALK_LIST_MENU, ActionId, create_actions, fill_menu
+from desktop_app.ui.archive_state_controller import ArchiveStateController
 from desktop_app.ui.delegates.highlight_delegate import HighlightDelegate
 from desktop_app.ui.dialogs.import_progress import importable_paths, run_import
 from desktop_app.ui.edit_controller import EditController
@@ -61,6 +62,7 @@ from desktop_app.ui.sync_controller import SyncController
 from desktop_app.ui.talk_list_controller import TalkListController
 from desktop_app.ui.talk_page_controller import TalkPageController
 from desktop_app.ui.tasks import TaskRunner
+from desktop_app.ui.views.archive_banner import ArchiveBanner
 from desktop_app.ui.views.edit_pane import EditPane
 from desktop_app.ui.views.filter_chips import FilterChips
 from desktop_app.ui.views.filter_sidebar import FilterSidebar
@@ -144,6 +146,7 @@ class MainWindow(QMainWindow):
             self.list_updated.connect(
                 self.request_search_index, Qt.ConnectionType.SingleShotConnection
             )
+        self.archive_state.archive_attached()
         self.refresh_list()
         self.saved.refresh()
 
@@ -229,6 +232,8 @@ class MainWindow(QMainWindow):
         center = QWidget()
         center_layout = QVBoxLayout(center)
         center_layout.setContentsMargins(0, 0, 0, 0)
+        self.banner = ArchiveBanner()
+        center_layout.addWidget(self.banner)
         center_layout.addWidget(self.search_field)
         center_layout.addWidget(self.suggestion)
         center_layout.addWidget(self.chips)
@@ -346,6 +351,7 @@ class MainWindow(QMainWindow):
                 replace(self.sidebar.current_filter(), month=month or None)
             )
         )
+        self.archive_state = ArchiveStateController(self)
         self.pages = TalkPageController(self)
         self.editor = EditController(self)
         self.sync = SyncController(self)
@@ -613,6 +619,8 @@ class MainWindow(QMainWindow):
         a[ActionId.ADD_TO_CALENDAR].setEnabled(bool(talk and talk.start))
         a[ActionId.EDIT_TALK].setEnabled(bool(uids))
         a[ActionId.LINK_RECORDING].setEnabled(talk is not None)
+        if hasattr(self, "archive_state"):
+            self.archive_state.restrict()
 
     @Slot(list)
     def _on_talks_edited(self, uids: list[str]) -> None:
@@ -680,6 +688,8 @@ class MainWindow(QMainWindow):
 
     def import_files(self, paths: list[Path]) -> None:
         """Import files in the background with progress, cancel, and a summary."""
+        if self.archive_state.refuse("Importing"):
+            return
         run_import(self, paths)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:

@@ -8,7 +8,9 @@ writes its request there and waits for the window to take it (the file disappear
 
 from __future__ import annotations
 
+import contextlib
 import json
+import logging
 import os
 import time
 import uuid
@@ -16,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QFileSystemWatcher, QLockFile, QObject, Signal, Slot
+
+log = logging.getLogger(__name__)
 
 LOCK_FILE = "window.lock"
 INBOX = "inbox"
@@ -55,7 +59,8 @@ class InstanceGuard(QObject):
 
     def __init__(self, folder: Path, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        folder.mkdir(parents=True, exist_ok=True)
+        with contextlib.suppress(OSError):  # else opening the archive says what is wrong
+            folder.mkdir(parents=True, exist_ok=True)
         self._inbox = folder / INBOX
         self._lock = QLockFile(str(folder / LOCK_FILE))
         self._lock.setStaleLockTime(0)  # only a dead owner's lock is stale
@@ -66,7 +71,12 @@ class InstanceGuard(QObject):
         """Take the archive (True: a lock left by a crash is taken over), or find that a
         running window has it (False)."""
         if not self._lock.tryLock(200):
-            return False
+            if self._lock.error() == QLockFile.LockError.LockFailedError:
+                return False
+            # The folder cannot hold a lock (read-only): the archive opens read-only, and
+            # windows that change nothing need not take turns.
+            log.info("no window lock in a folder that cannot be written: %s", self._lock.error())
+            return True
         self._inbox.mkdir(parents=True, exist_ok=True)
         self._watcher.addPath(str(self._inbox))
         self._read_inbox()
@@ -74,8 +84,10 @@ class InstanceGuard(QObject):
 
     def release(self) -> None:
         """Give the archive back (on close)."""
-        self._watcher.removePaths(self._watcher.directories())
-        self._lock.unlock()
+        if self._watcher.directories():
+            self._watcher.removePaths(self._watcher.directories())
+        if self._lock.isLocked():
+            self._lock.unlock()
 
     @Slot()
     def _read_inbox(self, _path: str = "") -> None:

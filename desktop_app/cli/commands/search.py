@@ -213,7 +213,10 @@ def run_reindex(options: argparse.Namespace) -> int:
 
 def run_check(options: argparse.Namespace) -> int:
     """Report whether index and database agree; with --repair, bring the index up to date."""
-    with open_archive(options) as archive, SearchIndex.open(archive, catch_up=False) as index:
+    with (
+        open_archive(options, verify=True) as archive,
+        SearchIndex.open(archive, catch_up=False) as index,
+    ):
         caught_up = index.behind()
         if caught_up:
             print("the search index is behind the database: catching up", file=sys.stderr)

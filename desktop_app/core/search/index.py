@@ -65,7 +65,7 @@ class SearchIndex:
 
     def __init__(self, archive: Archive) -> None:
         self.archive = archive
-        self.folder = storage.IndexFolder(archive.folder / storage.INDEX_FOLDER)
+        self.folder = storage.IndexFolder(archive.index_folder)
         self._ix: Any = None
         self._path: Path | None = None
         self._generation: int | None = None
@@ -165,6 +165,8 @@ class SearchIndex:
                 self.catch_up()
             except ArchiveBusyError as error:  # the next open or change catches up
                 log.warning("search index not updated: %s", error.message)
+            except OSError as error:  # a full disk: the change is committed, the index behind
+                log.warning("search index not updated (%s); it catches up later", error)
 
     def catch_up(self, progress: Progress | None = None) -> None:
         """Bring the index in step with the database: incrementally, or a full rebuild."""

@@ -65,6 +65,7 @@ class TalkPanel(QWidget):
         self._detail: TalkDetail | None = None
         self._last_target = "system"
         self._compact = False
+        self._writable = True
 
         self.open_button = QPushButton(icon("recording"), "Open recording")
         self.open_button.setAccessibleName("Open recording")
@@ -232,7 +233,7 @@ class TalkPanel(QWidget):
             else "No recording of this talk is known"
         )
         self.calendar_button.setEnabled(talk.start is not None)
-        self.add_date_button.setVisible(talk.start is None)
+        self.add_date_button.setVisible(talk.start is None and self._writable)
         if talk.start is None:
             self.calendar_button.setToolTip(
                 "This talk has no known date, so it cannot go into a calendar: "
@@ -255,21 +256,51 @@ class TalkPanel(QWidget):
             widget.setEnabled(enabled)
         self.note.setVisible(enabled)
         self.note_label.setVisible(enabled)
+        if enabled and not self._writable:
+            self.star_button.setEnabled(False)
+            self.watched_button.setEnabled(False)
+
+    def set_writable(self, writable: bool, reason: str = "") -> None:
+        """Allow or stop the changes a talk page offers (marks, the note, adding a date);
+        `reason` says why in their tooltips."""
+        self._writable = writable
+        self.note.setReadOnly(not writable)
+        self.note.setPlaceholderText(
+            "Write a note about this talk…" if writable else f"No notes here: {reason}"
+        )
+        self.note_label.setText(
+            "Your note (saved as you type):" if writable else "Your note (read-only):"
+        )
+        if self._detail is not None:
+            self.star_button.setEnabled(writable)
+            self.watched_button.setEnabled(writable)
+            self.add_date_button.setVisible(writable and self._detail.talk.start is None)
+        if not writable:
+            for button in (self.star_button, self.watched_button):
+                button.setToolTip(f"Not now: {reason}")
+        else:
+            self._update_star_icon()
+            self._update_watched_button()
 
     def _update_star_icon(self) -> None:
         on = self.star_button.isChecked()
         self.star_button.setIcon(icon("star" if on else "star-off"))
-        self.star_button.setToolTip("Starred — click to unstar (S)" if on else "Star this talk (S)")
+        if self._writable:
+            self.star_button.setToolTip(
+                "Starred — click to unstar (S)" if on else "Star this talk (S)"
+            )
 
     def _update_watched_button(self) -> None:
         if self.watched_button.isChecked():
             self.watched_button.setIcon(icon("watched"))
             self.watched_button.setText("Watched")
-            self.watched_button.setToolTip("You watched this talk — click to unmark it (W)")
+            tip = "You watched this talk — click to unmark it (W)"
         else:
             self.watched_button.setIcon(icon("watched-off"))
             self.watched_button.setText("Not watched")
-            self.watched_button.setToolTip("Mark this talk as watched (W)")
+            tip = "Mark this talk as watched (W)"
+        if self._writable:
+            self.watched_button.setToolTip(tip)
 
     def _request_calendar(self, target: str) -> None:
         # The window makes the target the one-click default once it worked.
