@@ -89,10 +89,20 @@ _LABEL_SOURCE_CHARS = 400  # of the abstract, enough for an untitled talk's labe
 class Archive:
     """An archive folder: the database, the search index and the archive's settings."""
 
-    def __init__(self, folder: Path, database_url: str, *, read_only: bool = False) -> None:
+    def __init__(
+        self,
+        folder: Path,
+        database_url: str,
+        *,
+        read_only: bool = False,
+        index_folder: Path | None = None,
+    ) -> None:
         self.folder = folder
         self.database_url = database_url
         self.read_only = read_only
+        self._index_folder = index_folder
+        # The shared archive (its URL, without password) this is a read copy of, else None.
+        self.read_copy_of: str | None = None
         self.engine = db.make_engine(database_url, read_only=read_only)
         self._sessions = db.make_session_factory(self.engine)
         self._listeners: list[Callable[[Changes], None]] = []
@@ -131,16 +141,7 @@ class Archive:
         `database_url` (`--db`, never stored) names a shared database on a server; the folder
         then keeps this desktop's own part of it in `shared/<host>-<port>-<database>/`.
         """
-        folder = Path(folder)
-        if folder.exists() and not folder.is_dir():
-            raise InputError(f"{folder} is not a folder")
-        _make_folder(folder)
-        configured = load_archive_settings(folder).database_url
-        url = database_url or configured
-        shared = database_url and not shared_db.same_database(database_url, configured)
-        if shared and shared_db.is_postgres(database_url or ""):
-            folder = shared_db.local_folder(folder, url)
-            _make_folder(folder)
+        folder, url = archive_location(folder, database_url)
         sqlite_file = folder / DATABASE_FILE
         if url:
             archive = cls(folder, url)
@@ -199,6 +200,8 @@ class Archive:
     def index_folder(self) -> Path:
         """Where the search index lives: the archive folder's `index/`, or for a read-only
         archive a folder in the user's cache (the index is a cache, rebuilt when missing)."""
+        if self._index_folder is not None:
+            return self._index_folder
         if not self.read_only:
             return self.folder / "index"
         digest = hashlib.sha256(str(self.folder.resolve()).encode()).hexdigest()[:16]
@@ -274,6 +277,8 @@ class Archive:
         except DBAPIError as error:
             if health.is_damage(error):
                 raise self._damaged(error) from error
+            if db.is_connection_error(error):  # the shared archive's server is gone
+                raise _database_error(error, self.database_url) from error
             raise
 
     @contextmanager
@@ -306,6 +311,18 @@ class Archive:
         with self._read() as session:
             row = session.get(ArchiveMeta, key)
             return row.value if row else None
+
+    def refresh_read_copy(self) -> Path | None:
+        """Write the desktop's read copy of a shared archive (see `read_cache`); None for an
+        archive that is not on a server."""
+        if db.is_sqlite(self.engine):
+            return None
+        from desktop_app.core.read_cache import refresh_read_cache
+
+        try:
+            return refresh_read_cache(self.engine, self.folder)
+        except DBAPIError as error:
+            raise _database_error(error, self.database_url) from error
 
     def generation(self) -> int:
         """A counter that grows with every change of talks (caches compare it)."""
@@ -982,6 +999,23 @@ def _collection_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+def archive_location(folder: str | Path, database_url: str | None) -> tuple[Path, str | None]:
+    """The folder an archive keeps its own files in, and its database URL (None: the SQLite
+    file there). A shared database named for this run gets `shared/<host>-<port>-<database>/`
+    of the data folder; one named in the folder's settings keeps the folder itself."""
+    folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise InputError(f"{folder} is not a folder")
+    _make_folder(folder)
+    configured = load_archive_settings(folder).database_url
+    url = database_url or configured or None
+    shared = database_url and not shared_db.same_database(database_url, configured)
+    if shared and shared_db.is_postgres(database_url or ""):
+        folder = shared_db.local_folder(folder, database_url or "")
+        _make_folder(folder)
+    return folder, url
 
 
 def _make_folder(folder: Path) -> None:

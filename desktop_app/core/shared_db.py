@@ -126,3 +126,39 @@ def same_database(first: str, second: str) -> bool:
         b.port or 5432,
         b.database,
     )
+
+
+def check_connection(url: str, password: str = "") -> str:
+    """Connect to the shared archive at `url` (with `password`, else the keyring's or
+    .pgpass) and say what is there: the server's version, the archive's schema and talks.
+    DatabaseUnavailableError (or InputError for a bad URL) when it cannot be reached."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    from desktop_app.core import db
+    from desktop_app.core.errors import DatabaseUnavailableError
+
+    parsed = parse_url(url)
+    if parsed.get_backend_name() != "postgresql":
+        raise InputError(f"{redact(url)}: not a PostgreSQL URL", _URL_HINT)
+    if password:
+        url = parsed.set(password=password).render_as_string(hide_password=False)
+    engine = db.make_engine(url)
+    try:
+        with engine.connect() as connection:
+            version = str(connection.execute(text("SHOW server_version")).scalar())
+        revision = db.schema_revision(engine)
+        talks = ""
+        if revision is not None:
+            with engine.connect() as connection:
+                count = connection.execute(text("SELECT count(*) FROM talks")).scalar()
+            talks = f", {count} talks"
+    except DBAPIError as error:
+        reason = str(error.orig).strip().splitlines()
+        raise DatabaseUnavailableError(
+            f"{redact(url)} cannot be reached", reason[0] if reason else ""
+        ) from error
+    finally:
+        engine.dispose()
+    schema = f"archive schema {revision}{talks}" if revision else "no archive yet (made at start)"
+    return f"Connected to PostgreSQL {version}: {schema}"

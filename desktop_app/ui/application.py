@@ -157,7 +157,16 @@ def run(options: argparse.Namespace) -> int:
             "opening a second window on it",
             file=sys.stderr,
         )
+    from desktop_app.core.errors import ArchiveError
+    from desktop_app.core.shared_db import database_url_from
+
+    try:
+        database_url = database_url_from(getattr(options, "db", None))
+    except ArchiveError as error:
+        print(f"seminar-archive: error: {error.message}\n{error.detail}", file=sys.stderr)
+        return 2
     window = MainWindow(None, config, restore_view_state=not measuring)
+    window.shared.set_location(folder, database_url)
     if options.query:
         window.search_field.setText(options.query)
     if options.screenshot and window.screen() is not None:
@@ -169,8 +178,17 @@ def run(options: argparse.Namespace) -> int:
 
     def open_archive() -> Archive:
         from desktop_app.core.archive import Archive
+        from desktop_app.core.errors import DatabaseUnavailableError
 
-        archive = Archive.open(folder, verify=True)  # every page read: damage found now
+        try:  # every page of an SQLite file read: damage is found now
+            archive = Archive.open(folder, database_url=database_url, verify=True)
+        except DatabaseUnavailableError as error:
+            from desktop_app.core.read_cache import open_read_copy
+
+            try:  # the shared archive as this desktop last read it, read-only
+                return open_read_copy(folder, database_url)
+            except ArchiveError:
+                raise error from None
         archive.begin_visit()
         return archive
 

@@ -55,6 +55,8 @@ class ArchiveStateController(QObject):
     def archive_attached(self) -> None:
         """Read the state of the archive the window just attached."""
         archive = self.window.archive
+        if archive is not None and archive.read_copy_of is not None:
+            return  # the shared archive's read copy: the SharedArchiveController says why
         if archive is not None and archive.read_only:
             self.set_read_only(
                 "This archive is read-only:",

@@ -58,6 +58,7 @@ from desktop_app.ui.models.talk_table_model import (
 )
 from desktop_app.ui.saved_search_controller import SavedSearchController
 from desktop_app.ui.search_index_controller import SearchIndexController
+from desktop_app.ui.shared_archive_controller import SharedArchiveController
 from desktop_app.ui.sync_controller import SyncController
 from desktop_app.ui.talk_list_controller import TalkListController
 from desktop_app.ui.talk_page_controller import TalkPageController
@@ -147,6 +148,7 @@ class MainWindow(QMainWindow):
                 self.request_search_index, Qt.ConnectionType.SingleShotConnection
             )
         self.archive_state.archive_attached()
+        self.shared.archive_attached()
         self.refresh_list()
         self.saved.refresh()
 
@@ -352,6 +354,7 @@ class MainWindow(QMainWindow):
             )
         )
         self.archive_state = ArchiveStateController(self)
+        self.shared = SharedArchiveController(self)
         self.pages = TalkPageController(self)
         self.editor = EditController(self)
         self.sync = SyncController(self)
@@ -486,10 +489,12 @@ class MainWindow(QMainWindow):
     def stop_background_work(self) -> None:
         """Cancel what can be cancelled (imports, index builds), wait for the rest, close."""
         self.search.stop()  # index builds stop at their next progress report
+        self.shared.timer.stop()
         if self._import_cancel is not None:
             self._import_cancel.set()
         self.tasks.wait_for_done()
         self.search.close()
+        self.shared.close()
 
     # ------------------------------------------------------------------ search and list
 
@@ -710,7 +715,9 @@ class MainWindow(QMainWindow):
         """The Preferences dialog."""
         from desktop_app.ui.dialogs.preferences import PreferencesDialog
 
-        dialog = PreferencesDialog(self.config, self.archive.folder, self)
+        dialog = PreferencesDialog(
+            self.config, self.archive.folder, self, data_dir=self.shared.data_dir
+        )
         if dialog.exec():
             self.config = dialog.result_config()
             save_app_config(self.config)

@@ -74,6 +74,15 @@ class SearchIndexController(QObject):
 
         self._tasks.submit(open_index, self._on_opened, self._on_open_failed, lane="search")
 
+    def reopen(self, archive: Archive) -> None:
+        """Close the index and open it for `archive` (a shared archive and its read copy
+        share one index folder)."""
+        old, self.index = self.index, None
+        self._requested, self.error = False, None
+        if old is not None:
+            old.close()
+        self.open(archive)
+
     @Slot()
     def catch_up(self) -> None:
         """Bring the index up to date in the background; searches use the old one meanwhile."""

@@ -1,4 +1,5 @@
-"""Preferences: data folder, display time zone, reminders, recordings folders, CalDAV, theme."""
+"""Preferences: data folder, display time zone, reminders, recordings folders, CalDAV, theme,
+shared archive."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.settings import THEMES, AppConfig
+from desktop_app.ui.dialogs.shared_archive_box import SharedArchiveBox
 
 SYSTEM_ZONE = "System time zone"
 
@@ -32,7 +34,13 @@ SYSTEM_ZONE = "System time zone"
 class PreferencesDialog(QDialog):
     """Edits an AppConfig; `result_config()` gives the edited copy."""
 
-    def __init__(self, config: AppConfig, archive_folder: Path, parent: Any = None) -> None:
+    def __init__(
+        self,
+        config: AppConfig,
+        archive_folder: Path,
+        parent: Any = None,
+        data_dir: Path | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Preferences")
         self._config = config
@@ -143,6 +151,8 @@ class PreferencesDialog(QDialog):
         box.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
+        self.shared_archive = SharedArchiveBox(data_dir or archive_folder)
+        layout.addWidget(self.shared_archive)
         layout.addWidget(box)
 
     def _choose_folder(self) -> None:
@@ -172,6 +182,10 @@ class PreferencesDialog(QDialog):
                     f"The password could not be stored in the keyring: {error}"
                 )
                 return
+        problem = self.shared_archive.apply()
+        if problem:
+            self.shared_archive.result.setText(f"✗ {problem}")
+            return
         self.accept()
 
     def result_config(self) -> AppConfig:
