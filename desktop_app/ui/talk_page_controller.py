@@ -49,6 +49,7 @@ class TalkPageController(QObject):
         window.table.selectionModel().selectionChanged.connect(self._on_table_selection_changed)
         window.panel.note_edited.connect(self._on_panel_note_edited)
         window.panel.link_activated.connect(self._on_panel_link_activated)
+        window.panel.scope_search.connect(self._on_scope_search)
 
     @Slot(QItemSelection, QItemSelection)
     def _on_table_selection_changed(
@@ -232,6 +233,21 @@ class TalkPageController(QObject):
         else:
             w.open_url(value)
 
+    @Slot(str, str, str)
+    def _on_scope_search(self, kind: str, value: str, text: str) -> None:
+        """The page's own search box: the list shows this speaker's or series' talks that
+        match (the sidebar's filter narrowed to them, the query in the search field)."""
+        w = self._window
+        talk_filter = w.sidebar.current_filter()
+        scoped = (
+            replace(talk_filter, speaker=value, series=None)
+            if kind == "speaker"
+            else replace(talk_filter, series=value, speaker=None)
+        )
+        if scoped != talk_filter:
+            w.sidebar.set_filter(scoped)
+        w.search_field.setText(text)
+
     def show_speaker(self, name: str) -> None:
         """The speaker's page: every talk of theirs across series."""
         self._visit(("speaker", name))
@@ -246,7 +262,9 @@ class TalkPageController(QObject):
         self.current_uid = None
         self._extras = None
         self._select_in_list("")
-        w.panel.show_page(talk_html.speaker_page_html(profile, w.display_zone))
+        w.panel.show_page(
+            talk_html.speaker_page_html(profile, w.display_zone), scope=("speaker", name)
+        )
         w.update_talk_actions()
 
     def _show_series(self, slug: str) -> None:
@@ -259,5 +277,5 @@ class TalkPageController(QObject):
         self.current_uid = None
         self._extras = None
         self._select_in_list("")
-        w.panel.show_page(talk_html.series_page_html(summary))
+        w.panel.show_page(talk_html.series_page_html(summary), scope=("series", slug))
         w.update_talk_actions()

@@ -10,6 +10,7 @@ from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QMenu,
     QPlainTextEdit,
     QPushButton,
@@ -51,6 +52,7 @@ class TalkPanel(QWidget):
         watched_changed: (bool) the watched toggle.
         note_edited: (uid, text) after the user paused typing.
         link_activated: (QUrl) a link on the page (talk:, speaker:, series:, http…).
+        scope_search: (kind, value, text) text typed in a speaker's or series' search box.
     """
 
     open_recording_requested = Signal()
@@ -59,6 +61,7 @@ class TalkPanel(QWidget):
     watched_changed = Signal(bool)
     note_edited = Signal(str, str)
     link_activated = Signal(QUrl)
+    scope_search = Signal(str, str, str)
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -138,9 +141,20 @@ class TalkPanel(QWidget):
         self._note_pending: str | None = None  # the uid whose note has unsaved typing
         self.note.textChanged.connect(self._on_note_text_changed)
 
+        self.scope_field = QLineEdit()
+        self.scope_field.setAccessibleName("Search within this page")
+        self.scope_field.setClearButtonEnabled(True)
+        self.scope_field.setToolTip(
+            "Search only this speaker's or series' talks: the list shows the matches, highlighted"
+        )
+        self.scope_field.textChanged.connect(self._on_scope_text_changed)
+        self.scope_field.hide()
+        self._scope: tuple[str, str] | None = None  # ("speaker", name) or ("series", slug)
+
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 0, 0, 0)
         layout.addLayout(buttons)
+        layout.addWidget(self.scope_field)
         layout.addWidget(self.browser, 1)
         self.find_bar = FindBar(self.browser)
         layout.addWidget(self.find_bar)
@@ -194,13 +208,34 @@ class TalkPanel(QWidget):
         self._detail = None
         self.browser.setPlainText(text)
         self._set_talk_controls(False)
+        self._set_scope(None)
 
-    def show_page(self, page_html: str) -> None:
-        """A speaker or series page (talk controls disabled)."""
+    def show_page(self, page_html: str, scope: tuple[str, str] | None = None) -> None:
+        """A speaker or series page (talk controls disabled); `scope` ("speaker", name) or
+        ("series", slug) shows a search box for its talks."""
         self.flush_note()
         self._detail = None
         self.browser.setHtml(page_html)
         self._set_talk_controls(False)
+        self._set_scope(scope)
+
+    def _set_scope(self, scope: tuple[str, str] | None) -> None:
+        if scope != self._scope:
+            self.scope_field.blockSignals(True)
+            self.scope_field.clear()
+            self.scope_field.blockSignals(False)
+        self._scope = scope
+        if scope is not None:
+            kind, _value = scope
+            self.scope_field.setPlaceholderText(
+                "Search this speaker's talks…" if kind == "speaker" else "Search this series…"
+            )
+        self.scope_field.setVisible(scope is not None)
+
+    @Slot(str)
+    def _on_scope_text_changed(self, text: str) -> None:
+        if self._scope is not None:
+            self.scope_search.emit(self._scope[0], self._scope[1], text)
 
     def show_talk(self, detail: TalkDetail, page_html: str) -> None:
         """Show a talk; keeps the scroll position when it is the same talk again."""
@@ -209,6 +244,7 @@ class TalkPanel(QWidget):
             self.flush_note()
         scroll = self.browser.verticalScrollBar().value() if same else 0
         self._detail = detail
+        self._set_scope(None)
         self.browser.setHtml(page_html)
         self.browser.verticalScrollBar().setValue(scroll)
         self._set_talk_controls(True)
