@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
@@ -200,6 +201,29 @@ class TextAnalyzer(_OnePassTokenizer):
             self._terms[word] = terms
         return terms
 
+    def term_positions(self, value: str) -> dict[str, list[int]]:
+        """Each index term of `value` with its positions: what indexing takes from the
+        tokens (`__call__` with positions, stop words removed), without making them."""
+        found: dict[str, list[int]] = {}
+        word_terms = self.word_terms
+        position = -1
+        gained = 0
+        for index, word in enumerate(_WORD.findall(value)):
+            terms = word_terms(word)
+            if terms is None:
+                continue
+            position = index if position < 0 else position + 1
+            for number, group in enumerate(terms):
+                if number:
+                    gained += 1
+                for term in group:
+                    places = found.get(term)
+                    if places is None:
+                        found[term] = [position + gained]
+                    else:
+                        places.append(position + gained)
+        return found
+
     def __call__(
         self,
         value: str,
@@ -278,6 +302,16 @@ class CompletionAnalyzer(_OnePassTokenizer):
         if len(self._prefixes) < _WORD_CACHE:
             self._prefixes[word] = result
         return result
+
+    def prefix_counts(self, value: str) -> Counter[str]:
+        """How often each prefix occurs in `value`: what indexing takes from the tokens."""
+        prefixes: list[str] = []
+        extend = prefixes.extend
+        word_prefixes = self.word_prefixes
+        for word in _WORD.findall(value):
+            for group in word_prefixes(word):
+                extend(group)
+        return Counter(prefixes)
 
     def __call__(
         self,

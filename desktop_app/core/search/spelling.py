@@ -36,7 +36,8 @@ def talk_words(texts: Iterable[str]) -> set[str]:
     """The distinct words of a talk's texts worth suggesting (lower case, as written)."""
     found: set[str] = set()
     for text in texts:
-        found.update(w.lower() for w in words(text) if len(w) >= MIN_LENGTH and w.isalpha())
+        distinct = set(words(text))  # a talk's words repeat: each is looked at once
+        found.update(w.lower() for w in distinct if len(w) >= MIN_LENGTH and w.isalpha())
     return found
 
 
