@@ -10,6 +10,8 @@ from __future__ import annotations
 import logging
 import os
 import re
+import threading
+from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy.engine import URL, make_url
@@ -162,3 +164,37 @@ def check_connection(url: str, password: str = "") -> str:
         engine.dispose()
     schema = f"archive schema {revision}{talks}" if revision else "no archive yet (made at start)"
     return f"Connected to PostgreSQL {version}: {schema}"
+
+
+def listen_for_changes(
+    url: str,
+    on_change: Callable[[int], None],
+    stop: threading.Event,
+    retry_s: float = 5.0,
+    listening: threading.Event | None = None,
+) -> None:
+    """Call `on_change(generation)` whenever a desktop commits a change of talks to the shared
+    archive at `url` (PostgreSQL LISTEN on the channel `next_generation` notifies), until
+    `stop` is set; `listening` is set while connected. A dropped connection is made again
+    every `retry_s` seconds. Blocks: run it on a thread of its own."""
+    import psycopg
+
+    from desktop_app.core.upsert import CHANGES_CHANNEL
+
+    conninfo = with_password(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    while not stop.is_set():
+        try:
+            with psycopg.connect(conninfo, autocommit=True, connect_timeout=10) as connection:
+                connection.execute(f"LISTEN {CHANGES_CHANNEL}")
+                log.info("listening for changes of %s", redact(url))
+                if listening is not None:
+                    listening.set()
+                while not stop.is_set():
+                    for note in connection.notifies(timeout=0.5):
+                        if note.payload.isdigit():
+                            on_change(int(note.payload))
+        except psycopg.Error as error:
+            log.info("not listening for changes of %s: %s", redact(url), error)
+        if listening is not None:
+            listening.clear()
+        stop.wait(retry_s)

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import replace
 from typing import Any, TypeVar
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from desktop_app.core.errors import InputError
@@ -41,11 +41,20 @@ CHUNK = 500
 MAX_REPORTED_PROBLEMS = 50
 
 
+# The PostgreSQL channel told of every committed change of talks (its payload: the generation).
+CHANGES_CHANNEL = "seminar_archive_changes"
+
+
 def next_generation(session: Session) -> int:
     """Bump and return the archive's change counter (inside the write transaction)."""
     row = session.get(ArchiveMeta, GENERATION_KEY)
     value = int(row.value) + 1 if row else 1
     session.merge(ArchiveMeta(key=GENERATION_KEY, value=str(value)))
+    if session.get_bind().dialect.name == "postgresql":  # delivered when the change commits
+        session.execute(
+            text("SELECT pg_notify(:channel, :generation)"),
+            {"channel": CHANGES_CHANNEL, "generation": str(value)},
+        )
     return value
 
 

@@ -2,7 +2,8 @@
 and when the server cannot be reached the window shows the desktop's read copy read-only,
 with a banner, until the server is back.
 
-Every few seconds (in the background) the archive's generation is read: when another desktop
+When another desktop commits a change (PostgreSQL NOTIFY, heard on a thread of its own) and
+every few seconds all the same, the archive's generation is read: when another desktop
 changed talks, the search index catches up with what changed and the list, counts and saved
 searches are read again; the read copy is written again after changes (and every few
 minutes). A failed read switches to the read copy; while on it, each tick tries the server.
@@ -11,6 +12,7 @@ minutes). A failed read switches to the read copy; while on it, each tick tries 
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -38,6 +40,7 @@ class SharedArchiveController(QObject):
     """
 
     switched = Signal(bool)
+    heard = Signal(int)  # from the listening thread: another desktop committed a change
 
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
@@ -52,6 +55,9 @@ class SharedArchiveController(QObject):
         self._busy = False
         self._closed: list[Archive] = []  # archives swapped out, closed with the window
         window.banner.action_clicked.connect(self.poll)
+        self.heard.connect(lambda _generation: self.poll())
+        self._listening: tuple[threading.Event, threading.Thread] | None = None
+        self.listening = threading.Event()  # set while notifications can arrive
 
     def set_location(self, data_dir: Path, database_url: str | None) -> None:
         """How the archive was opened (`--data-dir`, `--db`), to open it again."""
@@ -73,6 +79,8 @@ class SharedArchiveController(QObject):
         if archive.read_copy_of is not None:
             self._show_offline(archive)
         self.timer.start()
+        if archive.read_copy_of is None:
+            self._listen(archive.database_url)
         if archive.read_copy_of is None and time.monotonic() - self._copied_at > COPY_EVERY_S:
             self._write_copy()
 
@@ -167,9 +175,31 @@ class SharedArchiveController(QObject):
 
         self.window.tasks.submit(archive.refresh_read_copy, None, failed)
 
+    def _listen(self, url: str) -> None:
+        """Hear of others' changes as they commit (PostgreSQL LISTEN), on a thread of its
+        own; the timer stays for when notifications cannot arrive. Once per window."""
+        if self._listening is not None:
+            return
+        from desktop_app.core.shared_db import listen_for_changes
+
+        stop = threading.Event()
+        thread = threading.Thread(
+            target=listen_for_changes,
+            args=(url, self.heard.emit, stop, 5.0, self.listening),
+            name="shared-archive-changes",
+            daemon=True,
+        )
+        thread.start()
+        self._listening = (stop, thread)
+
     def close(self) -> None:
-        """Stop polling; close the archives swapped out."""
+        """Stop polling and listening; close the archives swapped out."""
         self.timer.stop()
+        if self._listening is not None:
+            stop, thread = self._listening
+            stop.set()
+            thread.join(timeout=2)
+            self._listening = None
         for archive in self._closed:
             archive.close()
         self._closed.clear()

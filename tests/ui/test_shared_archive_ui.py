@@ -70,6 +70,20 @@ def test_another_desktops_new_talk_appears_without_a_restart(
     )
 
 
+def test_a_change_is_heard_at_once_without_waiting_for_the_timer(
+    qtbot: QtBot, shared_window: tuple[MainWindow, Path], tmp_path: Path
+) -> None:
+    window, folder = shared_window
+    window.shared.timer.stop()  # only the notification can bring it now
+    qtbot.waitUntil(window.shared.listening.is_set, timeout=10_000)
+    imported = run_cli(
+        tmp_path / "other-desktop", "--db", _url(folder), "import", str(one_talk_file(tmp_path))
+    )
+    assert imported.returncode == 0, imported.stderr
+    qtbot.waitUntil(lambda: window.model.row_of(NEW_UID) >= 0, timeout=10_000)
+    assert not window.shared.timer.isActive()
+
+
 def test_the_server_down_shows_the_read_copy_with_a_banner_until_it_is_back(
     qtbot: QtBot, shared_window: tuple[MainWindow, Path], postgres_server: PostgresServer
 ) -> None:
