@@ -289,6 +289,30 @@ def print_row(
     )
 
 
+# Keystroke to painted list, p95 (issue "search, second round"): talks → ms.
+KEYSTROKE_TARGETS = {10_000: 16.0, 100_000: 50.0}
+
+
+def print_targets(rows: list[tuple[str, float, float, dict[str, float], Any]], how: str) -> None:
+    """Each keystroke target beside its figure ("not measured" for a size not run)."""
+    measured = {}
+    for name, _paint, _listed, figures, _stall in rows:
+        if name.startswith("synthetic "):
+            measured[int(name.split()[1].replace(",", ""))] = figures["key_p95"]
+    print()
+    for size, target in KEYSTROKE_TARGETS.items():
+        figure = measured.get(size, float("nan"))
+        if figure != figure:
+            verdict, shown = "not measured (add the size to --sizes, --search-max)", "–"
+        else:
+            verdict, shown = ("met" if figure <= target else "missed"), f"{figure:.1f} ms"
+        print(
+            f"target: keystroke to painted list p95 at {size:,} talks ≤ {target:.0f} ms ({how}) "
+            f"— {shown} — {verdict}",
+            flush=True,
+        )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -347,6 +371,7 @@ def main() -> int:
                 (f"synthetic {size:,}", paint, listed, {**figures, "app_mb": app_mb}, stall)
             )
             print_row(rows[-1], bare)
+        print_targets(rows, "back to back" if options.no_settle else f"{settle_ms} ms apart")
         if options.sync_size:
             feed = write_synthetic_archive(work / "feed.jsonl", options.sync_size, seed=7)
             stall, duration, added = sync_stall(app, work / "sync", feed)
