@@ -83,6 +83,7 @@ BUNDLED_KEY = "bundled_archive_imported"
 VISIT_KEY = "visit_started"
 NEW_SINCE_KEY = "new_since"
 _CHUNK = 500
+INSUFFICIENT_PRIVILEGE = "42501"  # PostgreSQL's SQLSTATE: e.g. altering a table one does not own
 _LABEL_SOURCE_CHARS = 400  # of the abstract, enough for an untitled talk's label
 
 
@@ -233,6 +234,14 @@ class Archive:
         try:
             db.upgrade_schema(self.engine)
         except DBAPIError as error:
+            if getattr(error.orig, "sqlstate", None) == INSUFFICIENT_PRIVILEGE:
+                raise ArchiveError(
+                    f"the shared archive ({shared_db.redact(self.database_url)}) needs an "
+                    f"upgrade to schema {db.SCHEMA_REVISION}, which only the role owning its "
+                    "tables (the group's organiser) can make",
+                    "Ask the organiser to open it once with this version of Seminar Archive. "
+                    "Nothing was changed.",
+                ) from error
             raise _database_error(error, self.database_url) from error
         except Exception as error:
             if "Can't locate revision" in str(error):

@@ -16,6 +16,7 @@ from sqlalchemy.engine import make_url
 
 from desktop_app.core import db
 from desktop_app.core.archive import Archive
+from desktop_app.core.errors import ArchiveError
 from desktop_app.core.records import TalkFilter
 from desktop_app.core.saved import SavedSearches
 from tests.helpers.cli import run_cli
@@ -245,3 +246,16 @@ def test_a_shared_archive_of_schema_0006_gives_the_marks_so_far_to_the_tables_ow
             ("user_state", "user_meta", "saved_searches"))]  # fmt: skip
     finally:
         group.server.drop_database(name)
+
+
+def test_a_member_opening_an_archive_due_for_an_upgrade_is_told_to_ask_the_organiser(
+    group: Group,
+) -> None:
+    """Bob only reads: the upgrade's first change (here the schema's stamp, as the tables
+    are already as 0007 makes them) is refused to him by PostgreSQL."""
+    group.sql("organiser", "UPDATE alembic_version SET version_num = '0006'")
+    with pytest.raises(ArchiveError, match="organiser") as raised:
+        group.open("bob")
+    assert "Nothing was changed" in raised.value.detail
+    assert group.passwords["bob"] not in str(raised.value)
+    assert group.sql("organiser", "SELECT version_num FROM alembic_version") == [("0006",)]
