@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import threading
 import time
 from pathlib import Path
 
@@ -180,6 +181,34 @@ def test_rebuild_swaps_in_a_new_folder_and_keeps_answering(fresh_index: SearchIn
     old = fresh_index._path
     fresh_index.rebuild()
     assert fresh_index._path != old and old is not None and not old.exists()
+    assert _uids(fresh_index, "neural networks") == before
+
+
+@pytest.mark.parametrize("procs", [1, 2])
+def test_a_rebuild_reports_progress_while_the_old_index_answers(
+    fresh_index: SearchIndex, procs: int
+) -> None:
+    before = _uids(fresh_index, "neural networks")
+    total = fresh_index.archive.count_talks()
+    reports: list[tuple[int, int]] = []
+    answers: list[list[str]] = []
+
+    def progress(done: int, total: int) -> None:
+        reports.append((done, total))
+        if len(answers) < 2 and 0 < done < total:
+            # Another thread searches while this one builds (and holds the write lock).
+            searching = threading.Thread(
+                target=lambda: answers.append(_uids(fresh_index, "neural networks"))
+            )
+            searching.start()
+            searching.join(10)
+            assert not searching.is_alive(), "a search waited for the rebuild"
+
+    fresh_index.rebuild(progress, procs=procs)
+    assert reports[0] == (0, total) and reports[-1] == (total, total)
+    assert [done for done, _ in reports] == sorted(done for done, _ in reports)
+    assert len(reports) > 2
+    assert answers and all(answer == before for answer in answers)
     assert _uids(fresh_index, "neural networks") == before
 
 
