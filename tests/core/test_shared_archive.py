@@ -96,3 +96,18 @@ def test_two_desktops_starting_at_once_migrate_once(
     with Archive.open(tmp_path / "check", database_url=url) as archive:
         assert db.schema_revision(archive.engine) == db.SCHEMA_REVISION
         assert archive.count_talks() == 221
+
+
+def test_backup_and_restore_of_a_server_archive_say_to_use_the_servers_tools(
+    postgres_server: PostgresServer, tmp_path: Path
+) -> None:
+    url = postgres_server.url(postgres_server.create_database())
+    Archive.open(tmp_path / "desktop").close()  # an SQLite archive in the same data folder
+    for command in (
+        ("backup", "-o", str(tmp_path / "copy.sqlite3")),
+        ("restore", str(tmp_path / "copy.sqlite3")),
+    ):
+        run = run_cli(tmp_path / "desktop", "--db", url, *command)
+        assert run.returncode == 2, (command, run.stderr)
+        assert "pg_dump" in run.stderr and postgres_server.password not in run.stderr
+    assert not (tmp_path / "copy.sqlite3").exists()

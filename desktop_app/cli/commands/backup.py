@@ -37,6 +37,7 @@ def run_backup(options: argparse.Namespace) -> int:
     """Copy the database to the file named by -o."""
     from desktop_app.core.backups import backup_archive
 
+    _refuse_a_server(options)
     target = backup_archive(resolve_archive_dir(options.data_dir), Path(options.output))
     size = target.stat().st_size / 1_000_000
     print(f"archive backed up to {target} ({size:.1f} MB)", file=sys.stderr)
@@ -50,6 +51,7 @@ def run_restore(options: argparse.Namespace) -> int:
     from desktop_app.core.backups import restore_archive
     from desktop_app.core.search import SearchIndex
 
+    _refuse_a_server(options)
     folder = resolve_archive_dir(options.data_dir)
     report = restore_archive(folder, Path(options.file))
     print(f"restored {report.talks} talks from {report.source}", file=sys.stderr)
@@ -58,3 +60,17 @@ def run_restore(options: argparse.Namespace) -> int:
     with Archive.open(folder) as archive, SearchIndex.open(archive, catch_up=False) as index:
         index.rebuild(ProgressBar("indexing"))
     return 0
+
+
+def _refuse_a_server(options: argparse.Namespace) -> None:
+    """A shared archive named by --db or $SEMINAR_ARCHIVE_DB is backed up with the server's own
+    tools: never the data folder's SQLite file in its stead."""
+    from desktop_app.core.errors import InputError
+    from desktop_app.core.shared_db import database_url_from, is_postgres, redact
+
+    url = database_url_from(getattr(options, "db", None))
+    if url and is_postgres(url):
+        raise InputError(
+            f"{redact(url)}: the archive is kept in a database server",
+            "Back it up and restore it with the server's own tools (pg_dump, pg_restore).",
+        )
