@@ -178,11 +178,13 @@ def _clock(seconds: float) -> Iterator[None]:
     deadline = time.monotonic() + seconds
     previous = sys.gettrace()
     calls = 0
+    fired = False  # raised once: the clean-up it sets off (generators closing) runs in peace
 
     def tick(frame: FrameType, event: Any, arg: Any) -> Any:
-        nonlocal calls
+        nonlocal calls, fired
         calls += 1
-        if calls & 255 == 0 and time.monotonic() > deadline:
+        if not fired and calls & 255 == 0 and time.monotonic() > deadline:
+            fired = True
             raise ExpansionTimeoutError(f"more than {seconds:.1f} s")
         return previous(frame, event, arg) if previous is not None else None
 
