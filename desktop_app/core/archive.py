@@ -61,6 +61,7 @@ from desktop_app.core.records import (
 )
 from desktop_app.core.retry import retrying
 from desktop_app.core.settings import load_archive_settings
+from desktop_app.core.sqlite_files import read_only_uri
 from desktop_app.core.talk_edits import adopt_merged_states
 from desktop_app.core.talk_edits import talk_data as _talk_data
 from desktop_app.core.textfold import fold_name
@@ -77,6 +78,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 DATABASE_FILE = "archive.sqlite3"
+INDEX_FOLDER = "index"  # the search index's folder (search.storage says the same)
 BUNDLED_KEY = "bundled_archive_imported"
 # Each person's own (user_meta): when their running (or last) session of the app began, and
 # when the session before it began (talks since are "new").
@@ -175,12 +177,12 @@ class Archive:
         writable = health.can_write(folder, sqlite_file)
         url = db.sqlite_url(sqlite_file) if writable else db.read_only_sqlite_url(sqlite_file)
         if verify and sqlite_file.exists():
-            problem = health.quick_check(db.read_only_sqlite_uri(sqlite_file))
+            problem = health.quick_check(read_only_uri(sqlite_file))
             if problem is not None:
                 raise health.damaged(folder, sqlite_file, problem)
         if writable:
             return cls(folder, url)
-        revision = db.sqlite_schema_revision(sqlite_file, read_only=True)
+        revision = db.sqlite_schema_revision(sqlite_file)
         if revision is None:
             raise ArchiveReadOnlyError(
                 f"{folder}: the folder cannot be written and holds no archive",
@@ -204,7 +206,7 @@ class Archive:
         if self._index_folder is not None:
             return self._index_folder
         if not self.read_only:
-            return self.folder / "index"
+            return self.folder / INDEX_FOLDER
         digest = hashlib.sha256(str(self.folder.resolve()).encode()).hexdigest()[:16]
         return read_only_index_cache() / digest
 

@@ -22,7 +22,6 @@ from pathlib import Path
 from desktop_app.core import db
 from desktop_app.core.archive import DATABASE_FILE
 from desktop_app.core.database_health import file_damage, quick_check
-from desktop_app.core.db import read_only_sqlite_uri
 from desktop_app.core.errors import ArchiveError, InputError
 from desktop_app.core.settings import load_archive_settings
 from desktop_app.core.sqlite_files import (
@@ -31,6 +30,7 @@ from desktop_app.core.sqlite_files import (
     copy_into,
     is_sqlite_file,
     page_size,
+    read_only_uri,
     set_page_size,
 )
 from desktop_app.core.upgrade import BACKUP_FOLDER, new_backup_path
@@ -197,7 +197,7 @@ def _damage(database: Path) -> str | None:
     """What is wrong with the existing `database` (None: intact, or there is none)."""
     if not database.is_file():
         return None
-    return file_damage(database) or quick_check(read_only_sqlite_uri(database))
+    return file_damage(database) or quick_check(read_only_uri(database))
 
 
 def _keep_current(folder: Path, database: Path, *, as_bytes: bool) -> Path | None:

@@ -7,7 +7,6 @@ import sqlite3
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
@@ -19,6 +18,7 @@ from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import DateTime
 
 from desktop_app.core.errors import ArchiveError
+from desktop_app.core.sqlite_files import connect_read_only, read_only_uri
 
 log = logging.getLogger(__name__)
 
@@ -81,21 +81,9 @@ def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
 
 
-def read_only_sqlite_uri(path: Path) -> str:
-    """The SQLite URI (`file:…`) of a database that is only read (its folder cannot be written).
-
-    Immutable when there is no write-ahead log to read: SQLite cannot make the shared-memory
-    file of a WAL database in a read-only folder. A log left by a crash is read as it is.
-    """
-    wal = Path(f"{path}-wal")
-    has_log = wal.exists() and wal.stat().st_size > 0
-    options = "mode=ro" if has_log else "mode=ro&immutable=1"
-    return f"file:{quote(str(path.resolve()))}?{options}"
-
-
 def read_only_sqlite_url(path: Path) -> str:
-    """The SQLAlchemy URL of `read_only_sqlite_uri(path)`."""
-    return f"sqlite:///{read_only_sqlite_uri(path)}&uri=true"
+    """The SQLAlchemy URL of an SQLite file that is only read (see `read_only_uri`)."""
+    return f"sqlite:///{read_only_uri(path)}&uri=true"
 
 
 def make_engine(url: str, *, read_only: bool = False) -> Engine:
@@ -169,13 +157,11 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 
 
-def sqlite_schema_revision(path: Path, *, read_only: bool = False) -> str | None:
-    """The Alembic revision of an SQLite file, read with plain sqlite3 (None: no schema yet).
-    `read_only`: the file's folder cannot be written (see `read_only_sqlite_url`)."""
+def sqlite_schema_revision(path: Path) -> str | None:
+    """The Alembic revision of an SQLite file, read with plain sqlite3 (None: no schema yet)."""
     if not path.exists():
         return None
-    uri = read_only_sqlite_uri(path) if read_only else f"file:{quote(str(path))}?mode=ro"
-    connection = sqlite3.connect(uri, uri=True, timeout=10)
+    connection = connect_read_only(path)
     try:
         row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
     except sqlite3.DatabaseError as error:

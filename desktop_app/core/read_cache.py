@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-from collections.abc import Iterator
+import sqlite3
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -62,8 +62,7 @@ def refresh_read_cache(engine: Any, local_folder: Path) -> Path:
         partial.unlink(missing_ok=True)
         raise
     copy.dispose()
-    for suffix in ("-wal", "-shm"):
-        Path(f"{partial}{suffix}").unlink(missing_ok=True)
+    _without_log(partial)
     os.replace(partial, target)
     log.info("read copy of the shared archive written to %s", target)
     return target
@@ -73,20 +72,19 @@ def _copy_table(source: Connection, destination: Connection, table: Table) -> No
     destination.execute(table.delete())
     rows = source.execute(select(table)).mappings()
     own = "person" in table.c  # the member's own rows: theirs on SQLite's one-person terms
-    for batch in _batches(rows):
+    for batch in rows.partitions(_BATCH):
         values = [{**row, "person": NOBODY} if own else dict(row) for row in batch]
         destination.execute(insert(table), values)
 
 
-def _batches(rows: Any) -> Iterator[list[Any]]:
-    batch: list[Any] = []
-    for row in rows:
-        batch.append(row)
-        if len(batch) >= _BATCH:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
+def _without_log(path: Path) -> None:
+    """Make the copy a single file (rollback journal): read-only readers then need no
+    shared-memory file beside it."""
+    connection = sqlite3.connect(path)
+    try:
+        connection.execute("PRAGMA journal_mode = DELETE")
+    finally:
+        connection.close()
 
 
 def copied_at(local_folder: Path) -> datetime | None:
@@ -111,7 +109,7 @@ def open_read_copy(folder: Path, database_url: str | None) -> Archive:
     """The read copy of the shared archive that `Archive.open(folder, database_url=…)` would
     open, opened read-only with the desktop's own search index; ArchiveError when there is
     none (the server was never reached from this desktop)."""
-    from desktop_app.core.archive import Archive, archive_location
+    from desktop_app.core.archive import INDEX_FOLDER, Archive, archive_location
     from desktop_app.core.shared_db import redact
 
     local, url = archive_location(folder, database_url)
@@ -119,7 +117,7 @@ def open_read_copy(folder: Path, database_url: str | None) -> Archive:
     if url is None or not path.is_file():
         raise ArchiveError(f"{local}: there is no read copy of the shared archive")
     copy = Archive(
-        local, db.read_only_sqlite_url(path), read_only=True, index_folder=local / "index"
+        local, db.read_only_sqlite_url(path), read_only=True, index_folder=local / INDEX_FOLDER
     )
     copy.read_copy_of = redact(url)
     return copy

@@ -27,19 +27,24 @@ class DatabaseFacts:
     talks: int
 
 
-def connect_read_only(path: Path) -> sqlite3.Connection:
-    """A connection that never writes `path` (a URI, so that `?` or `#` in a name are safe).
+def read_only_uri(path: Path) -> str:
+    """The `file:` URI that reads `path` and never writes it (a URI, so that `?` or `#` in a
+    name are safe).
 
     In a folder that cannot be written, a database without a write-ahead log is opened
-    immutable: SQLite could not make the shared-memory file WAL mode reads with.
+    immutable: SQLite could not make the shared-memory file WAL mode reads with. A log left
+    by a crash is read as it is.
     """
     options = "mode=ro"
     wal = Path(f"{path}-wal")
     if not os.access(path.parent, os.W_OK) and not (wal.exists() and wal.stat().st_size):
         options += "&immutable=1"
-    return sqlite3.connect(
-        f"file:{quote(str(path.resolve()))}?{options}", uri=True, timeout=BUSY_TIMEOUT_S
-    )
+    return f"file:{quote(str(path.resolve()))}?{options}"
+
+
+def connect_read_only(path: Path) -> sqlite3.Connection:
+    """A connection that never writes `path` (see `read_only_uri`)."""
+    return sqlite3.connect(read_only_uri(path), uri=True, timeout=BUSY_TIMEOUT_S)
 
 
 def copy_database(source: Path, target: Path) -> None:

@@ -79,8 +79,8 @@ class SearchIndexController(QObject):
         share one index folder)."""
         old, self.index = self.index, None
         self._requested, self.error = False, None
-        if old is not None:
-            old.close()
+        if old is not None:  # in the search lane: after a search running there, never waited on
+            self._tasks.submit(old.close, lane="search")
         self.open(archive)
 
     @Slot()

@@ -103,6 +103,8 @@ class SharedArchiveController(QObject):
 
     def _on_generation(self, generation: int) -> None:
         self._busy = False
+        if self.window.archive_state.reason == UNREACHABLE:  # back, with no copy shown meanwhile
+            self.window.archive_state.set_writable()
         if generation == self._generation:
             return
         self._generation = generation
@@ -124,13 +126,7 @@ class SharedArchiveController(QObject):
         try:
             copy = open_read_copy(self._data_dir, self._database_url)
         except ArchiveError:  # never copied: what is shown stays, nothing new can be read
-            self.window.archive_state.set_read_only(
-                "The shared archive's server cannot be reached:",
-                "the talks shown stay, but nothing else can be read or changed until it is "
-                "back. Trying again every few seconds.",
-                reason=UNREACHABLE,
-                action="Try again",
-            )
+            self._show_offline(None)
             return
         self._swap(copy)
 
@@ -144,15 +140,22 @@ class SharedArchiveController(QObject):
         log.info("the shared archive's server is still unreachable: %s", error)
         self._show_offline(self.window.archive, tried=time.strftime("%H:%M:%S"))
 
-    def _show_offline(self, copy: Archive, tried: str = "") -> None:
+    def _show_offline(self, copy: Archive | None, tried: str = "") -> None:
+        """The banner while the server cannot be reached: on `copy` (the read copy), or
+        without one (the talks shown stay)."""
         from desktop_app.core.read_cache import describe_copy
 
+        if copy is None:
+            shown = "the talks shown stay; nothing else can be read or changed until it is back."
+        else:
+            shown = (
+                f"showing {describe_copy(copy.folder)} ({copy.read_copy_of}). Searching and "
+                "browsing work; changes are off until it is back."
+            )
         last = f" Last try {tried}." if tried else ""
         self.window.archive_state.set_read_only(
             "The shared archive's server cannot be reached:",
-            f"showing {describe_copy(copy.folder)} ({copy.read_copy_of}). Searching and "
-            f"browsing work; changes are off until it is back. Trying again every few "
-            f"seconds.{last}",
+            f"{shown} Trying again every few seconds.{last}",
             reason=UNREACHABLE,
             action="Try again",
         )
