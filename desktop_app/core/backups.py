@@ -23,6 +23,7 @@ from desktop_app.core import db
 from desktop_app.core.archive import DATABASE_FILE
 from desktop_app.core.database_health import file_damage, quick_check
 from desktop_app.core.errors import ArchiveError, InputError
+from desktop_app.core.paths import BACKUP_FOLDER
 from desktop_app.core.settings import load_archive_settings
 from desktop_app.core.sqlite_files import (
     check_archive_database,
@@ -33,7 +34,7 @@ from desktop_app.core.sqlite_files import (
     read_only_uri,
     set_page_size,
 )
-from desktop_app.core.upgrade import BACKUP_FOLDER, new_backup_path
+from desktop_app.core.upgrade import new_backup_path
 
 log = logging.getLogger(__name__)
 

@@ -17,8 +17,7 @@ from typing import Any
 from desktop_app.core.errors import InputError
 from desktop_app.core.exchange import talk_to_record
 from desktop_app.core.importers.jsonl import RecordError, read_talk
-from desktop_app.core.models import LINK_KINDS
-from desktop_app.core.records import Speaker, TalkData
+from desktop_app.core.records import LINK_KINDS, Speaker, TalkData
 from desktop_app.core.timeutil import format_exchange_start, is_zone_name, zone
 from desktop_app.core.urls import check_url
 

@@ -19,17 +19,6 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-LINK_KINDS = (
-    "arxiv",
-    "paper",
-    "code",
-    "slides",
-    "video",
-    "homepage",
-    "listing",
-    "related-paper",
-)
-
 
 class Base(DeclarativeBase):
     """Declarative base of every table."""

@@ -10,6 +10,7 @@ import platformdirs
 
 APP_NAME = "seminar-archive"
 HOME_ENV = "SEMINAR_ARCHIVE_HOME"
+BACKUP_FOLDER = "backups"  # in the archive folder: copies before upgrades, daily backups
 
 
 def default_archive_dir() -> Path:

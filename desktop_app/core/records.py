@@ -16,9 +16,21 @@ class Speaker:
     affiliation: str | None = None
 
 
+LINK_KINDS = (
+    "arxiv",
+    "paper",
+    "code",
+    "slides",
+    "video",
+    "homepage",
+    "listing",
+    "related-paper",
+)
+
+
 @dataclass(frozen=True)
 class LinkData:
-    """A link of a talk: `kind` is one of `models.LINK_KINDS`."""
+    """A link of a talk: `kind` is one of `LINK_KINDS`."""
 
     kind: str
     url: str

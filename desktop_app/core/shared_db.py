@@ -13,11 +13,12 @@ import re
 import threading
 from collections.abc import Callable
 from pathlib import Path
-
-from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError
+from typing import TYPE_CHECKING
 
 from desktop_app.core.errors import InputError
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import URL
 
 log = logging.getLogger(__name__)
 
@@ -27,8 +28,18 @@ SHARED_FOLDER = "shared"  # <data-dir>/shared/<host>-<port>-<database>: index, o
 _SAFE = re.compile(r"[^A-Za-z0-9_.-]+")
 
 
+def make_url(url: str) -> URL:
+    """SQLAlchemy's reading of a URL. SQLAlchemy is imported here, not with the module: the
+    window's first paint does not wait for it when no database URL is given."""
+    from sqlalchemy.engine import make_url as read_url
+
+    return read_url(url)
+
+
 def parse_url(url: str) -> URL:
     """A database URL, or InputError naming what is accepted."""
+    from sqlalchemy.exc import ArgumentError
+
     try:
         parsed = make_url(url)
     except ArgumentError as error:
@@ -61,6 +72,8 @@ def is_postgres(url: str) -> bool:
 
 def redact(url: str) -> str:
     """The URL without its password (for messages and settings)."""
+    from sqlalchemy.exc import ArgumentError
+
     try:
         return make_url(url).render_as_string(hide_password=True).replace(":***@", "@")
     except ArgumentError:

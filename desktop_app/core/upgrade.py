@@ -18,11 +18,11 @@ from pathlib import Path
 
 from desktop_app.core import db
 from desktop_app.core.errors import ArchiveError
+from desktop_app.core.paths import BACKUP_FOLDER
 from desktop_app.core.sqlite_files import connect_read_only, copy_database, copy_into
 
 log = logging.getLogger(__name__)
 
-BACKUP_FOLDER = "backups"
 _REVISION = re.compile(r"\d{4}")
 _MIGRATION_FILE = re.compile(r"\d{4}_\w+\.pyc?")
 _UPDATE_APP = "Update Seminar Archive to open it. Nothing was changed."

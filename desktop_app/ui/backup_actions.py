@@ -12,17 +12,26 @@ from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
-from desktop_app.core.backups import backup_archive, daily_backup, restore_archive
 from desktop_app.core.errors import ArchiveError, DamagedArchiveError
-from desktop_app.core.upgrade import BACKUP_FOLDER
+from desktop_app.core.paths import BACKUP_FOLDER
 from desktop_app.ui.actions import ActionId
 
 if TYPE_CHECKING:
+    from types import ModuleType
+
     from desktop_app.core.backups import RestoreReport
     from desktop_app.ui.main_window import MainWindow
 
 BACKUP_FILTER = "Seminar Archive backups (*.sqlite3);;All files (*)"
 STATUS_MS = 10_000
+
+
+def _backups() -> ModuleType:
+    """The backups module, imported by the worker that needs it: it imports SQLAlchemy,
+    which the window's first paint must not wait for."""
+    from desktop_app.core import backups
+
+    return backups
 
 
 def connect(window: MainWindow) -> None:
@@ -51,7 +60,9 @@ def back_up(window: MainWindow) -> None:
         window.statusBar().clearMessage()
         _show_problem(window, "The archive could not be backed up", error)
 
-    window.tasks.submit(lambda: backup_archive(folder, target), done, failed, lane="write")
+    window.tasks.submit(
+        lambda: _backups().backup_archive(folder, target), done, failed, lane="write"
+    )
 
 
 def restore(window: MainWindow) -> None:
@@ -84,7 +95,7 @@ def restore(window: MainWindow) -> None:
         _show_problem(window, "The archive could not be restored", error)
 
     window.tasks.submit(
-        lambda: restore_archive(folder, Path(path)),
+        lambda: _backups().restore_archive(folder, Path(path)),
         lambda report: reopen(window, report),
         failed,
         lane="write",
@@ -125,7 +136,7 @@ def start_daily_backup(window: MainWindow) -> None:
     def failed(error: Exception) -> None:
         window.show_error("The daily backup could not be made.", str(error))
 
-    window.tasks.submit(lambda: daily_backup(folder, keep), done, failed, lane="io")
+    window.tasks.submit(lambda: _backups().daily_backup(folder, keep), done, failed, lane="io")
 
 
 def _show_problem(window: MainWindow, title: str, error: Exception) -> None:
@@ -183,7 +194,9 @@ def offer_restore_of_damaged(
             _show_problem(window, "The archive could not be restored", problem)
             box.open()
 
-        window.tasks.submit(lambda: restore_archive(folder, backup), restored, failed, lane="write")
+        window.tasks.submit(
+            lambda: _backups().restore_archive(folder, backup), restored, failed, lane="write"
+        )
 
     def clicked(button: object) -> None:
         if button is restore_newest and newest is not None:

@@ -10,7 +10,6 @@ from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication, QUndoCommand
 from PySide6.QtWidgets import QFileDialog
 
-from desktop_app.core.saved import export_archive as write_archive
 from desktop_app.core.urls import check_url
 from desktop_app.ui.dialogs.problem import show_problem
 from desktop_app.ui.wording import talks_text
@@ -202,6 +201,8 @@ def export_archive(window: MainWindow, *, with_user_state: bool = False) -> None
         return
 
     def run() -> int:
+        from desktop_app.core.saved import export_archive as write_archive  # in the worker
+
         temporary = Path(path + ".part")
         with temporary.open("w", encoding="utf-8", newline="\n") as stream:
             count = write_archive(window.archive, stream, with_user_state=with_user_state)

@@ -14,8 +14,14 @@ from desktop_app.core.exchange import (
     TALK_KEYS,
 )
 from desktop_app.core.importers import ParsedFile, register
-from desktop_app.core.models import LINK_KINDS
-from desktop_app.core.records import ImportProblem, LinkData, SeriesData, Speaker, TalkData
+from desktop_app.core.records import (
+    LINK_KINDS,
+    ImportProblem,
+    LinkData,
+    SeriesData,
+    Speaker,
+    TalkData,
+)
 from desktop_app.core.sanitize import TEXT_MAX, has_controls, series_problem, talk_problem
 from desktop_app.core.strict_json import JsonError, loads
 from desktop_app.core.timeutil import is_zone_name, parse_exchange_start
