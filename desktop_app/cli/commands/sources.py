@@ -107,6 +107,8 @@ def run_sync(options: argparse.Namespace) -> int:
         print(f"{result.url}: {_describe(result)}", file=sys.stderr)
 
     with open_archive(options) as archive:
+        if options.series is not None:
+            archive.get_series(options.series)  # NotFoundError (exit 2) for a series not there
         sources = archive.sources(options.series)
         results = sync_sources(archive, sources, progress=progress)
     if options.json:

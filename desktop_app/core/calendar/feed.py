@@ -96,6 +96,7 @@ class SplitFeed:
     events: list[Block] = field(default_factory=list)
     warnings: list[tuple[int, str]] = field(default_factory=list)
     bare: bool = False  # components without a VCALENDAR around them
+    cut_off: bool = False  # the data ends inside a component or before END:VCALENDAR
 
 
 def _value(text: str) -> str:
@@ -244,6 +245,7 @@ def split_feed(data: bytes, where: str) -> SplitFeed:
                 feed.warnings.append((line.number, f"ignored: {broken[line.number]}"))
             else:
                 feed.properties.append(line)
+    feed.cut_off = current is not None or in_calendar
     if current is not None:
         finish(
             current,

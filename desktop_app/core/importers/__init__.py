@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +28,9 @@ class ParsedFile:
     warnings: list[ImportProblem] = field(default_factory=list)
     default_series: SeriesData | None = None
     rejected: int = 0
+    # False when the file was cut off (a download that stopped): a sync then does not read the
+    # talks missing from it as dropped by the source
+    complete: bool = True
     # uid → {"starred", "watched", "note"}: the user's marks exported "with my marks and notes"
     user_states: dict[str, dict[str, Any]] = field(default_factory=dict)
     # `saved_search` records of the exchange format (the saved.SavedSearch values)
@@ -182,9 +186,15 @@ def _load_builtin() -> None:
     global _LOADED
     if _LOADED:
         return
-    _LOADED = True
-    for module in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
-        importlib.import_module(f"{__name__}.{module.name}")
+    # Sync reads several sources at once: a second thread must wait until every module
+    # has registered, not see a half-filled registry.
+    with _LOADING:
+        if _LOADED:
+            return
+        for module in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+            importlib.import_module(f"{__name__}.{module.name}")
+        _LOADED = True
 
 
 _LOADED = False
+_LOADING = threading.Lock()

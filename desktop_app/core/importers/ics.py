@@ -177,6 +177,10 @@ class _Reader:
     def read(self) -> ParsedFile:
         for line, message in self.split.warnings:
             self.warn(line, message)
+        if self.split.cut_off:
+            self.parsed.complete = False
+            if not any(block.problem for block in self.split.events[-1:]):
+                self.warn(None, "the file ends before END:VCALENDAR (a cut-off download?)")
         props = _calendar_properties(self.split.properties)
         prodid = str(props.get("PRODID", ""))
         feed = _Feed(

@@ -11,8 +11,9 @@ import ipaddress
 import json
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
-from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qs, unquote, urlencode, urlsplit, urlunsplit
 
 SourceKind = Literal["ics", "researchseminars", "youtube", "file"]
 SOURCE_KINDS: tuple[SourceKind, ...] = ("ics", "researchseminars", "youtube", "file")
@@ -84,6 +85,51 @@ def detect_kind(url_or_path: str) -> SourceKind:
     if is_youtube_url(text):
         return "youtube"
     return "ics"
+
+
+def source_series_id(url_or_id: str) -> str | None:
+    """The researchseminars.org series a source names: as `researchseminars_series_id`, and
+    also `/seminar/<id>` on a loopback host (a local server standing in for the site)."""
+    series_id = researchseminars_series_id(url_or_id)
+    parts = urlsplit(url_or_id.strip())
+    if series_id is None and is_url(url_or_id) and is_loopback_host(parts.hostname or ""):
+        found = _RS_PATH.match(parts.path)
+        series_id = found["id"] if found else None
+    return series_id
+
+
+def checked_source(url_or_path: str, kind: SourceKind) -> str:
+    """The URL or path to store for a new source of `kind`; ValueError saying what is wrong.
+
+    A feed must be an http(s)/webcal(s) URL with a host; a researchseminars.org source a series
+    URL or id; a playlist a URL or the JSON file `yt-dlp -J` wrote; a file an existing file.
+    Files are made absolute (`~` expanded, a `file://` URL read as its path). Other schemes
+    (ftp:, javascript:, data:) are refused.
+    """
+    text = url_or_path.strip()
+    scheme = urlsplit(text).scheme.lower()
+    if kind == "researchseminars":
+        if source_series_id(text) is None:
+            raise ValueError(
+                f"{text!r} is not a researchseminars.org series: give its page "
+                "(https://researchseminars.org/seminar/ID) or its id (letters, digits, _ . -)"
+            )
+        return text
+    if is_url(text) and kind != "file":
+        return text
+    if kind == "ics":
+        raise ValueError(f"{text!r}: a calendar feed is an http, https or webcal URL")
+    if kind == "file" and is_url(text):
+        raise ValueError(f"{text!r}: a file source is a path (a URL is an ics source)")
+    if scheme == "file":
+        text = unquote(urlsplit(text).path)
+    elif len(scheme) > 1:  # a one-letter "scheme" is a Windows drive
+        raise ValueError(f"{text!r}: {scheme}: URLs cannot be followed (http, https, webcal)")
+    path = Path(text).expanduser().resolve()
+    if not path.is_file():
+        what = "is a folder, not a file" if path.is_dir() else "does not exist"
+        raise ValueError(f"{path} {what}")
+    return str(path)
 
 
 def is_loopback_host(host: str) -> bool:

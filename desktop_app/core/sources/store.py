@@ -14,7 +14,7 @@ from desktop_app.core.errors import InputError, NotFoundError
 from desktop_app.core.importers import ParsedFile
 from desktop_app.core.models import Series, Source, Talk, TalkSource
 from desktop_app.core.records import ImportReport, SeriesData
-from desktop_app.core.sources.kinds import SOURCE_KINDS, detect_kind
+from desktop_app.core.sources.kinds import SOURCE_KINDS, checked_source, detect_kind
 from desktop_app.core.upsert import Upsert, check_slug, chunks
 
 
@@ -81,6 +81,10 @@ def add_source(
         raise InputError(
             f"--kind {chosen}: not a kind of source", "Kinds: " + ", ".join(SOURCE_KINDS)
         )
+    try:
+        url = checked_source(url, chosen)
+    except ValueError as error:
+        raise InputError(f"source: {error}") from None
     row = session.scalar(select(Series).where(Series.slug == series))
     if row is None:
         check_slug(series)
@@ -125,7 +129,8 @@ def apply_answer(
     for uid in sorted(listed):
         session.merge(TalkSource(uid=uid, source_id=source_id, seen_at=now))
     removed: list[str] = []
-    if listed:  # an empty answer is more likely a broken feed than every talk cancelled
+    # An empty or cut-off answer is more likely a broken feed than every talk dropped.
+    if listed and parsed.complete:
         gone = sorted(known - listed)
         for chunk in chunks(gone):
             result = session.execute(

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import re
 import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -28,16 +27,16 @@ from desktop_app.core.importers import (
     FEED_MAX_BYTES,
     ParsedFile,
     importer_for,
+    importers,
     read_bounded,
     read_input,
 )
 from desktop_app.core.sources.fetch import Expect, FetchError, FetchResult, Timeouts, fetch
 from desktop_app.core.sources.kinds import (
     RESEARCHSEMINARS_BASE,
-    is_loopback_host,
     is_url,
-    researchseminars_series_id,
     researchseminars_urls,
+    source_series_id,
 )
 from desktop_app.core.sources.store import SourceInfo
 
@@ -46,6 +45,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 MAX_PARALLEL = 4
+CANCEL_POLL_SECONDS = 0.1
 
 
 @dataclass(frozen=True)
@@ -124,41 +124,57 @@ def sync_sources(
 
     options = options or FetchOptions()
     results: dict[int, SyncResult] = {}
+
+    def apply(source: SourceInfo, answer: _Answer) -> SyncResult:
+        if cancel is not None and cancel.is_set():
+            raise ImportCancelledError("cancelled: nothing of this source was applied")
+        if answer.entries is not None:
+            return archive.apply_playlist(source.id, answer.entries, answer.where)
+        return archive.apply_source_answer(
+            source.id, answer.parsed, answer.etag, answer.last_modified, answer.where
+        )
+
+    def failed(source: SourceInfo, error: ArchiveError | OSError) -> SyncResult:
+        message = error.message if isinstance(error, ArchiveError) else str(error)
+        cause = error.__cause__
+        kind = str(cause.kind) if isinstance(cause, FetchError) else None
+        archive.record_source_failure(source.id, message)
+        return SyncResult(
+            source.id, source.series, source.url, "failed", error=message, error_kind=kind
+        )
+
+    importers()  # the registry filled once, before the threads parse
     # As an import: no cyclic collection over the parsed feeds (it would hold the GIL, and
     # so the GUI thread, for a long time).
-    with (
-        _collection_paused(),
-        ThreadPoolExecutor(max_workers=min(MAX_PARALLEL, max(1, len(sources)))) as pool,
-    ):
-        futures = {pool.submit(read_source, s, options, cancel): s for s in sources}
-        for future in as_completed(futures):
-            source = futures[future]
-            try:
-                answer = future.result()
+    pool = ThreadPoolExecutor(max_workers=min(MAX_PARALLEL, max(1, len(sources))))
+    try:
+        with _collection_paused():
+            pending = {pool.submit(read_source, s, options, cancel): s for s in sources}
+            while pending:
+                done, _ = wait(pending, timeout=CANCEL_POLL_SECONDS, return_when=FIRST_COMPLETED)
                 if cancel is not None and cancel.is_set():
-                    raise ImportCancelledError("cancelled: nothing of this source was applied")
-                if answer.entries is not None:
-                    result = archive.apply_playlist(source.id, answer.entries, answer.where)
-                else:
-                    result = archive.apply_source_answer(
-                        source.id, answer.parsed, answer.etag, answer.last_modified, answer.where
-                    )
-            except DatabaseUnavailableError:
-                # The server is gone: this source's transaction was rolled back, and no other
-                # source can be applied or marked failed. The sync stops with that message.
-                pool.shutdown(wait=False, cancel_futures=True)
-                raise
-            except (ArchiveError, OSError) as error:
-                message = error.message if isinstance(error, ArchiveError) else str(error)
-                cause = error.__cause__
-                kind = str(cause.kind) if isinstance(cause, FetchError) else None
-                result = SyncResult(
-                    source.id, source.series, source.url, "failed", error=message, error_kind=kind
-                )
-                archive.record_source_failure(source.id, message)
-            results[source.id] = result
-            if progress is not None:
-                progress(result)
+                    # Downloads still running are left to stop on their own: Cancel returns now.
+                    for source in pending.values():
+                        stopped = ImportCancelledError("cancelled: nothing of this source was read")
+                        results[source.id] = failed(source, stopped)
+                        if progress is not None:
+                            progress(results[source.id])
+                    break
+                for future in done:
+                    source = pending.pop(future)
+                    try:
+                        result = apply(source, future.result())
+                    except DatabaseUnavailableError:
+                        # The server is gone: this source's transaction was rolled back, and no
+                        # other source can be applied or marked failed. The sync stops here.
+                        raise
+                    except (ArchiveError, OSError) as error:
+                        result = failed(source, error)
+                    results[source.id] = result
+                    if progress is not None:
+                        progress(result)
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
     return [results[s.id] for s in sources]
 
 
@@ -232,11 +248,8 @@ def _read_file(source: SourceInfo) -> _Answer:
 def _researchseminars_feed(url_or_id: str) -> str:
     """The `.ics` feed of a researchseminars.org series (the host of a URL given is kept, so
     that a mirror or a test server can stand in)."""
-    series_id = researchseminars_series_id(url_or_id)
+    series_id = source_series_id(url_or_id)
     parts = urlsplit(url_or_id)
-    if series_id is None and is_loopback_host(parts.hostname or ""):  # a local test server
-        found = re.match(r"^/seminar/([A-Za-z0-9_.\-]+)", parts.path)
-        series_id = found[1] if found else None
     if series_id is None:
         raise InputError(f"{url_or_id}: not a researchseminars.org series")
     base = f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
