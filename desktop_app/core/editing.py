@@ -136,7 +136,9 @@ def _start_value(value: Any, timezone: str | None) -> str | None:
                 "Give the offset (2024-05-29T12:00-04:00) or a time zone (--timezone).",
             )
         parsed = parsed.replace(tzinfo=zone(timezone))
-    return format_exchange_start(parsed, timezone)
+    # The instant, with its offset: a later change of the source's zone (or a source without
+    # one) must not move the time the user set.
+    return parsed.isoformat()
 
 
 def _duration_value(value: Any) -> int | None:

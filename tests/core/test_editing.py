@@ -3,7 +3,10 @@ both users' marks; bad values are refused naming the field and change nothing.""
 
 from __future__ import annotations
 
+import itertools
+from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -196,6 +199,7 @@ def _bundled() -> Path:
 
 # ---------------------------------------------------------------------- any sequence
 
+_FRESH = itertools.count(1)  # a new talk for every example
 _TITLES = st.sampled_from(["Alpha", "Beta", "Gamma", None])
 _STEPS = st.lists(
     st.one_of(
@@ -219,7 +223,7 @@ def test_any_sequence_never_loses_an_edit_and_revert_gives_the_latest_source(
     steps: list[tuple[str, object]],
 ) -> None:
     folder = tmp_path_factory.mktemp("steps")
-    uid = f"talk-p{abs(hash(tuple(steps))) % 10**9}"
+    uid = f"talk-p{next(_FRESH)}"
     source_title: object = "Start"
     edit: object = None
     archive.import_file(write_jsonl(folder / "0.jsonl", [talk_record(uid, title=source_title)]))
@@ -247,6 +251,51 @@ def test_any_sequence_never_loses_an_edit_and_revert_gives_the_latest_source(
         shown = archive.get_talk(uid).talk.title
         assert shown == (edit if edit is not None else source_title), (action, value)
         assert archive.source_facts(uid).title == source_title
+
+
+_ZONES = st.sampled_from(["America/New_York", "Europe/London", "Asia/Tokyo", None])
+_EDITED_START = datetime(2024, 5, 29, 16, 0, tzinfo=UTC)
+_SOURCE_START = datetime(2025, 1, 15, 17, 0, tzinfo=UTC)
+
+
+def _record_in_zone(uid: str, timezone: str | None) -> dict[str, object]:
+    """The talk as a source in `timezone` writes it (the same instant, another wall clock)."""
+    if timezone is None:
+        return talk_record(uid, start=_SOURCE_START.isoformat(), timezone=None)
+    wall = _SOURCE_START.astimezone(ZoneInfo(timezone)).replace(tzinfo=None)
+    return talk_record(uid, start=wall.isoformat(), timezone=timezone)
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(first=_ZONES, edit_zone=_ZONES, later=st.lists(_ZONES, min_size=1, max_size=4))
+def test_an_edited_start_keeps_its_instant_whatever_zone_the_source_gives_later(
+    archive: Archive,
+    tmp_path_factory: pytest.TempPathFactory,
+    first: str | None,
+    edit_zone: str | None,
+    later: list[str | None],
+) -> None:
+    folder = tmp_path_factory.mktemp("zones")
+    uid = f"talk-z{next(_FRESH)}"
+    archive.import_file(write_jsonl(folder / "0.jsonl", [_record_in_zone(uid, first)]))
+    given_as = (
+        _EDITED_START.isoformat()
+        if edit_zone is None
+        else _EDITED_START.astimezone(ZoneInfo(edit_zone)).isoformat()
+    )
+    archive.edit_talk(uid, {"start": given_as})
+    for number, timezone in enumerate(later, start=1):
+        report = archive.import_file(
+            write_jsonl(folder / f"{number}.jsonl", [_record_in_zone(uid, timezone)])
+        )
+        assert not report.problems, report.problems
+        shown = archive.get_talk(uid).talk
+        assert shown.start == _EDITED_START, (timezone, shown.start)
+        assert shown.field_provenance.get("start") == "edited"
+    assert archive.revert_field(uid, "start")
+    assert archive.get_talk(uid).talk.start == _SOURCE_START
 
 
 def test_needs_facts_lists_talks_without_title_speaker_or_date(archive: Archive) -> None:
