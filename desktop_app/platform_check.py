@@ -1,4 +1,4 @@
-"""Before Qt starts on X11: can its xcb platform plugin load, and is there a display?
+"""Before Qt starts on X11: can its xcb platform plugin load, and does its display answer?
 
 When a system library of the xcb plugin is missing, Qt prints "Could not load the Qt platform
 plugin" and aborts the process. This check runs first, names the missing libraries, the
@@ -203,6 +203,37 @@ def display_message() -> str:
     )
 
 
+def display_reachable(display: str) -> bool | None:
+    """Whether an X client can connect to `display` (as Qt will, through libxcb), or None
+    when libxcb itself cannot be loaded (the library check says why)."""
+    try:
+        xcb = ctypes.CDLL("libxcb.so.1")
+    except OSError:
+        return None
+    xcb.xcb_connect.restype = ctypes.c_void_p
+    xcb.xcb_connect.argtypes = [ctypes.c_char_p, ctypes.c_void_p]
+    xcb.xcb_connection_has_error.argtypes = [ctypes.c_void_p]
+    xcb.xcb_disconnect.argtypes = [ctypes.c_void_p]
+    connection = xcb.xcb_connect(display.encode(), None)  # never NULL: an error connection
+    try:
+        return bool(connection) and xcb.xcb_connection_has_error(connection) == 0
+    finally:
+        if connection:
+            xcb.xcb_disconnect(connection)
+
+
+def unreachable_display_message(display: str) -> str:
+    """Why Qt cannot open a window on a display that is set but does not answer."""
+    return "\n".join(
+        [
+            f"Cannot connect to the X11 display {display!r} (DISPLAY): is its X server running,",
+            "and may this user open windows on it (XAUTHORITY, xhost)? Without a screen, run",
+            "it under a virtual X server:",
+            "  xvfb-run -a seminar-archive gui",
+        ]
+    )
+
+
 def startup_problem(environ: Mapping[str, str] | None = None) -> str | None:
     """Why Qt's xcb platform cannot start in this process (a message for stderr), or None."""
     environ = os.environ if environ is None else environ
@@ -214,8 +245,11 @@ def startup_problem(environ: Mapping[str, str] | None = None) -> str | None:
     if plugin is not None and error is not None:
         libraries = broken_libraries(error, ldd_output(plugin), plugin)
         problems.append(libraries_message(plugin, error, libraries))
-    if not environ.get("DISPLAY"):
+    display = environ.get("DISPLAY")
+    if not display:
         problems.append(display_message())
+    elif not problems and display_reachable(display) is False:
+        problems.append(unreachable_display_message(display))
     if not problems:
         return None
     return "\n\n".join(["seminar-archive: the desktop application cannot start.", *problems])

@@ -23,6 +23,8 @@ APP_DIR=$HOME/.local/lib/$NAME
 DESKTOP=$DATA/applications/$NAME.desktop
 METAINFO=$DATA/metainfo/$COMPONENT.metainfo.xml
 MIME_PACKAGE=$DATA/mime/packages/$NAME.xml
+# The folders `install` made (uninstall removes those, when empty, and no other).
+MADE_FOLDERS=$DATA/applications/.$NAME-made-folders
 # What update-mime-database writes beside packages/ (and one folder per media type).
 MIME_DATABASE=(aliases generic-icons globs globs2 icons magic mime.cache subclasses treemagic
   types version XMLnamespaces)
@@ -58,9 +60,31 @@ install_bundle() {
   fi
 }
 
+# Every folder the install may make, parents before children.
+install_folders() {
+  local size
+  printf '%s\n' "$HOME/.local" "$(dirname "$APP_DIR")" "$BIN_DIR" "$DATA" "$DATA/applications" \
+    "$DATA/metainfo" "$DATA/mime" "$DATA/mime/packages" "$DATA/icons" "$DATA/icons/hicolor"
+  for size in "$1"/hicolor/*/; do
+    size=$(basename "$size")
+    printf '%s\n' "$DATA/icons/hicolor/$size" "$DATA/icons/hicolor/$size/apps"
+  done
+}
+
+# Add the folders not there yet to MADE_FOLDERS (once the install has made them).
+remember_new_folders() {
+  local folder made=()
+  while IFS= read -r folder; do
+    [ -d "$folder" ] || made+=("$folder")
+  done < <(install_folders "$1")
+  mkdir -p "$DATA/applications"
+  [ ${#made[@]} -eq 0 ] || printf '%s\n' "${made[@]}" >>"$MADE_FOLDERS"
+}
+
 install_all() {
   local icons=${1:?usage: $0 install ICONS}
   [ -f "$icons/hicolor/scalable/apps/$NAME.svg" ] || die "no icons in $icons (make icons)"
+  remember_new_folders "$icons"
   local program
   if [ -n "${BUNDLE:-}" ] && [ -x "$BUNDLE/$NAME" ]; then
     install_bundle
@@ -146,13 +170,15 @@ uninstall_all() {
     fi
   fi
 
-  # The folders the install made, when nothing else is in them.
-  local folder
-  for folder in "$DATA"/icons/hicolor/*/apps "$DATA"/icons/hicolor/* "$DATA/icons/hicolor" \
-    "$DATA/icons" "$DATA/applications" "$DATA/metainfo" "$DATA/mime/packages" "$DATA/mime" \
-    "$(dirname "$APP_DIR")" "$BIN_DIR" "$HOME/.local"; do
-    [ -d "$folder" ] && rmdir "$folder" 2>/dev/null || true
-  done
+  # The folders the install made, when nothing else is in them (children first).
+  if [ -f "$MADE_FOLDERS" ]; then
+    local made folder
+    made=$(sort -ru "$MADE_FOLDERS")
+    rm -f "$MADE_FOLDERS"
+    while IFS= read -r folder; do
+      [ -n "$folder" ] && [ -d "$folder" ] && rmdir "$folder" 2>/dev/null || true
+    done <<<"$made"
+  fi
   echo "removed Seminar Archive's launcher, icons, metadata and MIME type from $DATA"
 }
 

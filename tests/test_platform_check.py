@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from desktop_app.platform_check import (
     PLUGIN_NAME,
     BrokenLibrary,
     broken_libraries,
+    display_reachable,
     find_xcb_plugin,
     install_command,
     ldd_output,
@@ -63,7 +65,25 @@ def test_the_installed_plugin_loads_here() -> None:
     plugin = pyside_plugin()
     assert load_error(plugin) is None
     assert broken_libraries("", ldd_output(plugin), plugin) == []
-    assert startup_problem({"QT_QPA_PLATFORM": "xcb", "DISPLAY": ":0"}) is None
+    # With a display that answers (a real X server), nothing stops the start.
+    probe = "from desktop_app.platform_check import startup_problem; print(startup_problem())"
+    under_xvfb = subprocess.run(
+        ["xvfb-run", "-a", sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "QT_QPA_PLATFORM": "xcb"},
+        check=False,
+    )
+    assert under_xvfb.stdout.strip() == "None", under_xvfb.stderr
+
+
+def test_a_display_that_does_not_answer_is_named() -> None:
+    assert display_reachable(":77") is False
+    problem = startup_problem({"QT_QPA_PLATFORM": "xcb", "DISPLAY": ":77"})
+    assert problem is not None
+    assert "Cannot connect to the X11 display ':77'" in problem
+    assert "xvfb-run -a seminar-archive gui" in problem
 
 
 def test_no_display_is_named_with_how_to_run_without_one() -> None:

@@ -66,6 +66,8 @@ def test_uninstall_removes_every_file_the_install_wrote(
     tmp_path: Path, user: tuple[Path, Path]
 ) -> None:
     home, data = user
+    (data / "metainfo").mkdir()  # empty folders of the user's own: they stay
+    (data / "icons" / "hicolor" / "64x64" / "apps").mkdir(parents=True)
     before = listing(home, data)
     install(tmp_path, home, data)
     during = listing(home, data)

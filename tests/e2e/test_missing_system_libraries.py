@@ -78,6 +78,12 @@ def test_no_display_says_how_to_run(tmp_path: Path) -> None:
     assert "xvfb-run -a seminar-archive gui" in result.stderr
 
 
+def test_a_display_that_does_not_answer_is_named(tmp_path: Path) -> None:
+    result = start_gui(tmp_path, DISPLAY=":77")
+    assert_stopped_before_qt(result, tmp_path)
+    assert "Cannot connect to the X11 display ':77'" in result.stderr
+
+
 def test_other_platforms_are_not_checked(tmp_path: Path) -> None:
     # The offscreen plugin does not need the broken library: the window paints.
     result = start_gui(
