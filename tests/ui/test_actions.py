@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 
@@ -137,6 +138,45 @@ def test_add_to_calendar_writes_a_valid_ics(
     events = list(calendar.walk("VEVENT"))
     assert len(events) == 1
     assert "On the hardness of learning under symmetries" in str(events[0]["SUMMARY"])
+
+
+def fake_xdg_mime(folder: Path, monkeypatch: pytest.MonkeyPatch, default: str) -> None:
+    """An `xdg-mime` first on PATH that names `default` as the calendar application."""
+    folder.mkdir()
+    tool = folder / "xdg-mime"
+    tool.write_text(f"#!/bin/sh\necho {default}\n")
+    tool.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{folder}:{os.environ['PATH']}")
+
+
+def test_when_this_app_is_the_calendar_application_the_user_is_asked_to_choose(
+    qtbot: QtBot,
+    window: MainWindow,
+    opened_urls: list[QUrl],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from desktop_app.core.calendar.system import system_calendar_is_self
+
+    fake_xdg_mime(tmp_path / "bin", monkeypatch, "seminar-archive.desktop")
+    assert system_calendar_is_self()
+    before = window.config.last_calendar_target
+    select(window, LAWRENCE)
+    window.panel._request_calendar("system")
+    qtbot.waitUntil(lambda: window.last_problem is not None, timeout=10_000)
+    assert "Choose a calendar" in window.last_problem.windowTitle()
+    assert "bring it back here" in window.last_problem.text_shown()
+    assert opened_urls == []  # nothing handed back to this app
+    assert window.config.last_calendar_target == before
+
+
+def test_another_calendar_application_gets_the_event(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from desktop_app.core.calendar.system import system_calendar_is_self
+
+    fake_xdg_mime(tmp_path / "bin", monkeypatch, "org.gnome.Calendar.desktop")
+    assert not system_calendar_is_self()
 
 
 def test_drag_and_drop_import_of_a_jsonl_file(
