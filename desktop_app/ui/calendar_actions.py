@@ -154,5 +154,7 @@ def write_selection(window: MainWindow, uids: list[str], kind: str, path: Path) 
     window.tasks.submit(
         run,
         lambda message: window.statusBar().showMessage(message, 8000),
-        lambda error: window.show_error("The file could not be written.", str(error)),
+        lambda error: window.show_problem(
+            "Not saved", "The file could not be written.", detail=str(error)
+        ),
     )

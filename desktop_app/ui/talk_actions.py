@@ -86,7 +86,7 @@ def set_marks(
         marks_written(window, dict.fromkeys(before, wanted))
 
     def failed(error: Exception) -> None:
-        window.show_error("The mark could not be saved.", str(error))
+        mark_not_saved(window, error)
         marks_written(window, {})  # the page shows the marks as they are
 
     window.tasks.submit(run, done, failed, lane="write")
@@ -98,8 +98,17 @@ def write_marks(window: MainWindow, values: dict[str, bool], field: str) -> None
     window.tasks.submit(
         lambda: _write_all(archive, values, field, None),
         lambda _result: marks_written(window, values),
-        lambda error: window.show_error("The mark could not be saved.", str(error)),
+        lambda error: mark_not_saved(window, error),
         lane="write",
+    )
+
+
+def mark_not_saved(window: MainWindow, error: Exception) -> None:
+    """The star or watched mark was not written: the user must know (it shows as it was)."""
+    window.show_problem(
+        "Mark not saved",
+        "The star or watched mark could not be written to the archive.",
+        detail=str(error),
     )
 
 
@@ -212,5 +221,7 @@ def export_archive(window: MainWindow, *, with_user_state: bool = False) -> None
     window.tasks.submit(
         run,
         lambda n: window.statusBar().showMessage(f"{talks_text(n)} written to {path}", 6000),
-        lambda error: window.show_error("The archive could not be exported.", str(error)),
+        lambda error: window.show_problem(
+            "Not exported", "The archive could not be exported.", detail=str(error)
+        ),
     )

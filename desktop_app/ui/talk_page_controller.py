@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from desktop_app.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
+NOTE_NOT_SAVED = "Note not saved"
 
 
 Extras = tuple[list[tuple[str, float]], list[TalkRow]]  # key terms, related talks
@@ -218,8 +219,24 @@ class TalkPageController(QObject):
         w.tasks.submit(
             lambda: w.archive.set_user_state(uid, note=text),
             lambda _r: w.statusBar().showMessage("Note saved", 1500),
-            lambda error: w.show_error("The note could not be saved.", str(error)),
+            lambda error: self._note_not_saved(text, error),
             lane="write",
+        )
+
+    def _note_not_saved(self, text: str, error: Exception) -> None:
+        """A dialog (one at a time: a note is saved on every pause) with the note to copy."""
+        w = self._window
+        shown = w.last_problem
+        if shown is not None and shown.isVisible() and shown.windowTitle() == NOTE_NOT_SAVED:
+            shown.link = text  # the newest text is the one to copy
+            return
+        w.show_problem(
+            NOTE_NOT_SAVED,
+            "Your note could not be written to the archive.",
+            detail=f"{error}\n\nIt stays on the page and is saved again with your next change. "
+            "Copy it to keep it safe until then.",
+            link=text,
+            copy_label="Copy note",
         )
 
     @Slot(QUrl)

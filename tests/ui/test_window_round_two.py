@@ -94,6 +94,40 @@ def test_a_note_typed_just_before_a_talk_change_or_close_is_saved(
     assert window.archive.get_talk(ZHANG).user.note == "second"
 
 
+def test_a_note_that_cannot_be_written_says_so_in_a_dialog_with_the_note_to_copy(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    from sqlalchemy import event
+
+    def read_only(connection: object, _record: object) -> None:
+        connection.execute("PRAGMA query_only = ON")  # type: ignore[attr-defined]
+
+    engine = window.archive.engine
+    event.listen(engine, "connect", read_only)
+    engine.dispose()  # SQLite itself now refuses every write
+    select(window, LAWRENCE)
+    qtbot.keyClicks(window.panel.note, "Ask about the lower bound")
+    qtbot.waitUntil(lambda: window.last_problem is not None, timeout=10_000)
+    dialog = window.last_problem
+    assert dialog.isVisible() and dialog.windowTitle() == "Note not saved"
+    assert "stays on the page" in dialog.text_shown()
+    qtbot.keyClicks(window.panel.note, " (twice)")  # a second failure: the same dialog
+    qtbot.wait(NOTE_SAVE_DELAY_MS * 3)
+    assert window.last_problem is dialog
+    assert dialog.copy_button is not None and dialog.copy_button.text() == "Copy note"
+    dialog.copy_button.click()
+    assert QGuiApplication.clipboard().text() == "Ask about the lower bound (twice)"
+    assert window.panel.note.toPlainText() == "Ask about the lower bound (twice)"
+    dialog.close()
+    event.remove(engine, "connect", read_only)
+    engine.dispose()
+    qtbot.keyClicks(window.panel.note, ".")  # the next change saves it
+    qtbot.waitUntil(
+        lambda: window.archive.get_talk(LAWRENCE).user.note == "Ask about the lower bound (twice).",
+        timeout=5000,
+    )
+
+
 # 2 ------------------------------------------------------------------ the page follows the list
 
 

@@ -13,8 +13,9 @@ from PySide6.QtWidgets import QMessageBox, QPushButton, QWidget
 class ProblemDialog(QMessageBox):
     """A non-blocking message with, where they help, "Copy link" and "Show file" buttons.
 
-    `link` is offered for copying (the user can paste it into a browser); `file` is shown in
-    the file manager (its folder is opened).
+    `link` is offered for copying (the user can paste it into a browser; `copy_label` names
+    the button when it is other text, a note); `file` is shown in the file manager (its folder
+    is opened).
     """
 
     def __init__(
@@ -26,6 +27,7 @@ class ProblemDialog(QMessageBox):
         detail: str = "",
         link: str | None = None,
         file: Path | None = None,
+        copy_label: str = "Copy link",
     ) -> None:
         super().__init__(parent)
         self.setIcon(QMessageBox.Icon.Warning)
@@ -37,8 +39,8 @@ class ProblemDialog(QMessageBox):
         self.copy_button: QPushButton | None = None
         self.show_file_button: QPushButton | None = None
         if link:
-            self.copy_button = self.addButton("Copy link", QMessageBox.ButtonRole.ActionRole)
-            self.copy_button.setToolTip(link)
+            self.copy_button = self.addButton(copy_label, QMessageBox.ButtonRole.ActionRole)
+            self.copy_button.setToolTip(link[:500])
             self.copy_button.clicked.disconnect()  # keep the dialog open after copying
             self.copy_button.clicked.connect(self.copy_link)
         if file is not None:
