@@ -16,13 +16,24 @@ if TYPE_CHECKING:
     from desktop_app.ui.main_window import MainWindow
 
 
+UNREACHABLE = frozenset({"dns", "refused", "timeout", "network"})
+
+
 def summary_text(results: list[SyncResult]) -> str:
     """ "3 new talks, 1 changed, 1 source failed: why"."""
     if not results:
         return "No sources to update from: add one in File → Sources…"
-    unreachable = {"dns", "refused", "timeout", "network"}
-    if all(r.status == "failed" and r.error_kind in unreachable for r in results):
+    if all(r.status == "failed" and r.error_kind in UNREACHABLE for r in results):
         return "Offline? No source could be reached; nothing was changed."
+    left = [r for r in results if r.error_kind == "cancelled"]
+    if left:
+        applied = len(results) - len(left)
+        return (
+            f"Update cancelled: {plural(len(left), 'source')} left as "
+            + ("it was" if len(left) == 1 else "they were")
+            + (f", {applied} read before" if applied else "")
+            + "."
+        )
     added = sum(r.added for r in results)
     updated = sum(r.updated for r in results)
     removed = sum(r.removed for r in results)
@@ -152,8 +163,9 @@ class SyncController(QObject):
     def _show_summary(self, results: list[SyncResult]) -> None:
         self.last_summary = summary_text(results)
         self._window.statusBar().showMessage(self.last_summary, 15_000)
-        if any(r.status == "failed" for r in results):
-            failed = [r for r in results if r.status == "failed"]
+        # Offline or cancelled: the status bar says so; a dialog is for what needs a look.
+        failed = [r for r in results if r.status == "failed" and r.error_kind != "cancelled"]
+        if failed and not all(r.error_kind in UNREACHABLE for r in results):
             self._window.show_problem(
                 "Update finished with problems",
                 self.last_summary.split(";")[0] + ".",

@@ -84,6 +84,8 @@ def test_cancel_during_a_slow_source_leaves_the_archive_as_it_was(
     assert window.archive.count_talks() == before
     assert window.archive.count_talks(TalkFilter(series="slow-series")) == 0
     assert not window.sync.cancel_button.isVisible()
+    assert window.sync.last_summary == "Update cancelled: 1 source left as it was."
+    assert window.last_problem is None  # the user asked for it: no dialog
 
 
 def test_review_dialog_accepts_a_merge_side_by_side(
@@ -132,3 +134,4 @@ def test_offline_update_says_so_and_changes_nothing(qtbot: QtBot, window: MainWi
         window.sync.update()
     assert window.sync.last_summary == "Offline? No source could be reached; nothing was changed."
     assert window.archive.count_talks() == before
+    assert window.last_problem is None  # the status bar says it: no dialog to dismiss

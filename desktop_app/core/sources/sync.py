@@ -138,6 +138,8 @@ def sync_sources(
         message = error.message if isinstance(error, ArchiveError) else str(error)
         cause = error.__cause__
         kind = str(cause.kind) if isinstance(cause, FetchError) else None
+        if isinstance(error, ImportCancelledError):
+            kind = "cancelled"
         archive.record_source_failure(source.id, message)
         return SyncResult(
             source.id, source.series, source.url, "failed", error=message, error_kind=kind
