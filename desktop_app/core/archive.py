@@ -898,6 +898,7 @@ class Archive:
         )
 
     def _apply_playlist(self, source_id: int, entries: list[Any], where: str) -> SyncResult:
+        from desktop_app.core.models import TalkSource
         from desktop_app.core.sources.review import keep_recording, recordings_for
         from desktop_app.core.sources.store import get_source, record_result
         from desktop_app.core.sources.sync import SyncResult
@@ -915,6 +916,8 @@ class Archive:
                 for m in confident
                 if editor.edit(m.talk, {"recording_url": m.url}, by="playlist")
             ]
+            for match in confident:  # the talk page lists the playlist among its sources
+                session.merge(TalkSource(uid=match.talk, source_id=source_id, seen_at=now))
             proposed = sum(keep_recording(session, m, now) for m in uncertain)
             status = "new" if first else "updated" if attached else "unchanged"
             record_result(session, source_id, status, now)

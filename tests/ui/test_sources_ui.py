@@ -4,6 +4,7 @@ archive as it was."""
 
 from __future__ import annotations
 
+import re
 import threading
 
 from PySide6.QtCore import Qt
@@ -18,6 +19,7 @@ from desktop_app.ui.actions import ActionId
 from desktop_app.ui.main_window import MainWindow
 from desktop_app.ui.models.talk_table_model import TITLE
 from tests.core.sources.test_sync import THREE, feed, serve_feed
+from tests.helpers.files import REPO
 
 FAST = FetchOptions(timeouts=Timeouts(connect=2, read=5, total=10), retries=0, backoff=0.01)
 
@@ -58,6 +60,21 @@ def test_add_a_source_in_the_dialog_then_update(
     window.table.selectRow(0)  # opening a talk: it is no longer new
     window.tasks.wait_for_done()
     qtbot.waitUntil(lambda: seen not in window.archive.list_uids(TalkFilter(new=True)))
+    dialog.close()
+
+
+def test_check_a_playlist_counts_its_videos(qtbot: QtBot, window: MainWindow) -> None:
+    dump = REPO / "tests/fixtures/real/youtube/flat_playlist_music_4entries_ytdlp-2024.03.10.json"
+    window.actions_by_id[ActionId.SOURCES].trigger()
+    dialog = window.sources_dialog
+    dialog.series.setCurrentText("owml")
+    dialog.kind.setCurrentIndex(dialog.kind.findData("youtube"))
+    dialog.url.setText(str(dump))
+    dialog.check_button.click()
+    qtbot.waitUntil(lambda: dialog.message.text().startswith("OK"), timeout=10_000)
+    assert re.match(r"OK: [1-9]\d* videos? found", dialog.message.text()), dialog.message.text()
+    assert "recording" in dialog.message.text()
+    assert window.archive.sources() == []
     dialog.close()
 
 

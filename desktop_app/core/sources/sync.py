@@ -99,6 +99,7 @@ class _Answer:
     last_modified: str | None = None
     where: str = ""
     entries: list[Any] | None = None  # a playlist's videos (youtube sources)
+    title: str = ""  # a playlist's title
 
 
 Progress = Callable[[SyncResult], None]
@@ -231,7 +232,9 @@ def _read_playlist(source: SourceInfo) -> _Answer:
     else:
         data = dump_flat_playlist(source.url)
     playlist = read_flat_playlist(data, where=str(source.url))
-    return _Answer(source, entries=list(playlist.entries), where=source.url)
+    return _Answer(
+        source, entries=list(playlist.entries), where=source.url, title=playlist.title or ""
+    )
 
 
 def _read_file(source: SourceInfo) -> _Answer:

@@ -3,7 +3,7 @@ URL), see each one's last result, remove."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import (
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.errors import ArchiveError
 from desktop_app.core.sources.kinds import detect_kind
+from desktop_app.ui.wording import plural
 
 if TYPE_CHECKING:
     from desktop_app.core.sources.store import SourceInfo
@@ -176,13 +177,21 @@ class SourcesDialog(QDialog):
         self.message.setText("Checking…")
         self.check_button.setEnabled(False)
 
-        def done(answer: object) -> None:
+        def done(answer: Any) -> None:
             self.check_button.setEnabled(True)
-            parsed = getattr(answer, "parsed", None)
+            if answer.entries is not None:
+                found = plural(len(answer.entries), "video")
+                self.message.setText(
+                    f"OK: {found} found"
+                    + (f" in “{answer.title}”" if answer.title else "")
+                    + "; on Update each is matched to its talk, whose recording it becomes"
+                )
+                return
+            parsed = answer.parsed
             count = len(parsed.talks) if parsed is not None else 0
             name = parsed.default_series.name if parsed and parsed.default_series else ""
             self.message.setText(
-                f"OK: {count} talk{'s' * (count != 1)} found" + (f" in “{name}”" if name else "")
+                f"OK: {plural(count, 'talk')} found" + (f" in “{name}”" if name else "")
             )
 
         def failed(error: Exception) -> None:

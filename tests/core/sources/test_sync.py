@@ -306,6 +306,7 @@ def test_a_playlist_attaches_its_recording_and_rejects_stay_rejected(
     assert [r.status for r in results] == ["new"] and results[0].updated == 1
     talk = archive.get_talk(villar).talk
     assert talk.recording_url == "https://www.youtube.com/watch?v=abcdefghijk"
+    assert str(dump) in [s.url for s in archive.talk_sources(villar)]
     assert (talk.field_provenance or {}).get("recording_url") == "youtube"
     assert archive.revert_field(villar, "recording_url")
     assert archive.get_talk(villar).talk.recording_url is None
