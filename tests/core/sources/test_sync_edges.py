@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import json
 import threading
+import time
+from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -13,10 +16,12 @@ from werkzeug import Request, Response
 
 from desktop_app.core.archive import Archive
 from desktop_app.core.errors import InputError
+from desktop_app.core.records import TalkFilter
 from desktop_app.core.sources.fetch import Timeouts
 from desktop_app.core.sources.sync import FetchOptions, sync_sources
-from tests.core.sources.test_sync import FAST, THREE, event, feed, serve_feed, uids_of
-from tests.helpers.cli import run_cli
+from tests.core.sources.test_sync import FAST, REAL, THREE, event, feed, serve_feed, uids_of
+from tests.helpers.cli import run_cli, run_json
+from tests.helpers.files import talk_record, write_jsonl
 
 # The same tests on SQLite and on the private PostgreSQL server (tests/conftest.py).
 pytestmark = pytest.mark.both_databases
@@ -153,3 +158,129 @@ def test_the_cli_refuses_a_bad_source_and_an_unknown_series_with_exit_2(tmp_path
     assert bad.returncode == 2 and "ftp" in bad.stderr
     missing = run_cli(folder, "sync", "--series", "nosuch")
     assert missing.returncode == 2 and "nosuch" in missing.stderr
+
+
+def _hostile(kind: str) -> Callable[[Request], Response]:
+    """A handler that answers as a broken server does."""
+
+    def slow(_request: Request) -> Response:
+        time.sleep(2.5)  # FAST reads for at most 1 s
+        return Response(feed(*THREE), content_type="text/calendar")
+
+    def truncated(_request: Request) -> Response:
+        response = Response(feed(*THREE)[:120], content_type="text/calendar")
+        response.headers["Content-Length"] = "5000"  # then the connection closes
+        return response
+
+    def too_large(_request: Request) -> Response:
+        return Response(b"BEGIN:VCALENDAR\r\n" + b"X" * 300_000, content_type="text/calendar")
+
+    def loop(request: Request) -> Response:
+        return Response(status=302, headers={"Location": request.path})
+
+    def html(_request: Request) -> Response:
+        return Response("<html><body>Sign in</body></html>", content_type="text/html")
+
+    return {"timeout": slow, "truncated": truncated, "too-large": too_large}.get(
+        kind, loop if kind == "redirect-loop" else html
+    )
+
+
+HOSTILE = ("timeout", "truncated", "too-large", "redirect-loop", "not-a-calendar")
+
+
+def _serving(body: bytes) -> Callable[[Request], Response]:
+    return lambda _request: Response(body, content_type="text/calendar")
+
+
+def test_each_broken_answer_fails_its_source_alone_and_changes_nothing(
+    archive: Archive, httpserver: HTTPServer
+) -> None:
+    answers: dict[str, Callable[[Request], Response]] = {}
+    for kind in (*HOSTILE, "good"):
+        events = [event(f"{kind}-{n}@test", f"2025030{n}T150000Z", f"{kind} {n}") for n in (1, 2)]
+        answers[kind] = _serving(feed(*events))
+        httpserver.expect_request(f"/{kind}.ics").respond_with_handler(
+            lambda request, kind=kind: answers[kind](request)
+        )
+        archive.add_source(kind, httpserver.url_for(f"/{kind}.ics"))
+    options = replace(FAST, max_bytes=200_000)
+    assert {r.status for r in sync_sources(archive, archive.sources(), options=options)} == {"new"}
+    [kept, *_] = uids_of(archive, "timeout")
+    archive.set_user_state(kept, starred=True, note="keep me")
+    before = {uid: archive.get_talk(uid) for uid in archive.list_uids(TalkFilter())}
+
+    for kind in HOSTILE:
+        answers[kind] = _hostile(kind)
+    grown = [event(f"good-{n}@test", f"2025030{n}T150000Z", f"good {n}") for n in (1, 2, 3)]
+    answers["good"] = _serving(feed(*grown))
+    results = {r.series: r for r in sync_sources(archive, archive.sources(), options=options)}
+
+    assert (results["good"].status, results["good"].added) == ("updated", 1)
+    for kind in HOSTILE:
+        assert results[kind].status == "failed", results[kind]
+        assert results[kind].error_kind in {kind, "too-many-redirects"}, results[kind]
+        assert results[kind].error
+    after = {uid: archive.get_talk(uid) for uid in archive.list_uids(TalkFilter())}
+    assert len(set(after) - set(before)) == 1  # the good source's new talk, nothing else
+    assert all(after[uid] == talk for uid, talk in before.items())
+    assert not any(archive.removed_by_source(uid) for uid in after)
+    assert after[kept].user.note == "keep me" and after[kept].user.starred
+
+
+VILLAR_TITLE = "Equivariant machine learning structure like classical physics"
+
+
+def test_a_sure_match_from_another_source_merges_by_itself_and_keeps_the_marks(
+    archive: Archive, httpserver: HTTPServer, tmp_path: Path
+) -> None:
+    # The user's own record of the talk (a file source) and researchseminars.org's real capture.
+    mine = talk_record(
+        "villar-mine",
+        series="mpml",
+        title=VILLAR_TITLE,
+        speakers=[{"name": "Soledad Villar", "affiliation": None}],
+        start="2021-12-02T12:00:00",  # New York: 17:00 UTC, as the feed
+    )
+    archive.add_source("mpml", str(write_jsonl(tmp_path / "mine.jsonl", [mine])))
+    sync_sources(archive, archive.sources(), options=FAST)
+    archive.set_user_state("villar-mine", starred=True, note="mine")
+    httpserver.expect_request("/seminar/MPML/ics").respond_with_data(
+        (REAL / "talk_MPML_60.ics").read_bytes(), content_type="text/calendar"
+    )
+    archive.add_source("mpml", httpserver.url_for("/seminar/MPML"), "researchseminars")
+    [_mine, theirs] = sync_sources(archive, archive.sources(), options=FAST)
+    assert (theirs.status, theirs.merged, theirs.proposed) == ("new", 1, 0)
+    [kept] = uids_of(archive, "mpml")
+    talk = archive.get_talk(kept)
+    assert talk.user.starred and "mine" in (talk.user.note or "")
+    assert talk.talk.title == VILLAR_TITLE
+    assert archive.review_list() == []
+
+
+def test_cli_review_lists_rejects_and_a_rejected_proposal_stays_rejected(
+    tmp_path: Path, httpserver: HTTPServer
+) -> None:
+    folder = tmp_path / "archive"
+    nearly = event("villar@mpml", "20211202T170000Z", "Equivariant machine learning, like physics")
+    serve_feed(httpserver, "/mpml.ics", feed(nearly, name="MPML"))
+    httpserver.expect_request("/seminar/MPML/ics").respond_with_data(
+        (REAL / "talk_MPML_60.ics").read_bytes(), content_type="text/calendar"
+    )
+    run_json(folder, "source", "add", "mpml", httpserver.url_for("/mpml.ics"))
+    run_json(folder, "sync")
+    base = httpserver.url_for("/seminar/MPML")
+    run_json(folder, "source", "add", "mpml", base, "--kind", "researchseminars")
+    run_json(folder, "sync")
+    [item] = run_json(folder, "review")
+    assert item["kind"] == "merge" and len(item["talks"]) == 2 and item["score"] < 90
+    listed = run_cli(folder, "review")
+    assert listed.returncode == 0 and "Equivariant" in listed.stdout
+    assert run_cli(folder, "review", "accept", "999").returncode == 2
+    assert run_cli(folder, "review", "accept").returncode == 2
+    rejected = run_cli(folder, "review", "reject", str(item["id"]))
+    assert rejected.returncode == 0, rejected.stderr
+    assert run_json(folder, "review") == []
+    run_json(folder, "sync")  # the same records again: not proposed again
+    assert run_json(folder, "review") == []
+    assert len(run_json(folder, "list", "--series", "mpml")) == 2
