@@ -56,19 +56,19 @@ _SPECS: dict[ActionId, tuple[str, tuple[str | QKeySequence.StandardKey, ...], st
         "&Sources…",
         (),
         "The calendar feeds, researchseminars.org series and files the archive follows",
-        "",
+        "sources",
     ),
     ActionId.REVIEW: (
         "&Review proposals…",
         (),
         "Records that seem to be one talk, and recordings proposed for talks",
-        "",
+        "review",
     ),
     ActionId.UPDATE: (
         "&Update from sources",
         (QKeySequence.StandardKey.Refresh, "F5"),
         "Bring new and changed talks from every source (F5)",
-        "import",
+        "update",
     ),
     ActionId.EXPORT_ARCHIVE: (
         "&Export archive (.jsonl)…",
@@ -129,13 +129,13 @@ _SPECS: dict[ActionId, tuple[str, tuple[str | QKeySequence.StandardKey, ...], st
         "&Back",
         (QKeySequence.StandardKey.Back, "Alt+Left"),
         "Show the page shown before (Alt+Left)",
-        "",
+        "back",
     ),
     ActionId.FORWARD: (
         "&Forward",
         (QKeySequence.StandardKey.Forward, "Alt+Right"),
         "Show again the page Back left (Alt+Right)",
-        "",
+        "forward",
     ),
     ActionId.SHORTCUTS: (
         "&Keyboard shortcuts and search syntax",
@@ -266,6 +266,17 @@ MENUS: tuple[tuple[str, tuple[ActionId | str | None, ...]], ...] = (
     ("&Talk", TALK_ACTIONS),
     ("&Go", (ActionId.BACK, ActionId.FORWARD)),
     ("&Help", (ActionId.SHORTCUTS, None, ActionId.ABOUT)),
+)
+# The main toolbar: keeping the archive current, and moving through the pages seen.
+TOOLBAR: tuple[ActionId | None, ...] = (
+    ActionId.BACK,
+    ActionId.FORWARD,
+    None,
+    ActionId.UPDATE,
+    ActionId.SOURCES,
+    ActionId.REVIEW,
+    None,
+    ActionId.IMPORT,
 )
 TALK_LIST_MENU = (
     *TALK_ACTIONS,

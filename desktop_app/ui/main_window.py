@@ -7,7 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QSettings, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QSettings, QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import (
     QCloseEvent,
     QDragEnterEvent,
@@ -41,7 +41,14 @@ from desktop_app.core.records import SortKey, TalkFilter
 from desktop_app.core.settings import AppConfig, save_app_config
 from desktop_app.core.timeutil import zone as zone_named
 from desktop_app.ui import backup_actions, talk_actions
-from desktop_app.ui.actions import MENUS, TALK_LIST_MENU, ActionId, create_actions, fill_menu
+from desktop_app.ui.actions import (
+    MENUS,
+    TALK_LIST_MENU,
+    TOOLBAR,
+    ActionId,
+    create_actions,
+    fill_menu,
+)
 from desktop_app.ui.archive_state_controller import ArchiveStateController
 from desktop_app.ui.delegates.highlight_delegate import HighlightDelegate
 from desktop_app.ui.dialogs.import_progress import importable_paths, run_import
@@ -311,6 +318,16 @@ class MainWindow(QMainWindow):
         named: dict[ActionId | str, Any] = {**a, "undo": undo, "redo": redo}
         for title, items in MENUS:
             fill_menu(self.menuBar().addMenu(title), items, named)
+        self.toolbar = self.addToolBar("Toolbar")
+        self.toolbar.setObjectName("main-toolbar")  # for saveState
+        self.toolbar.setMovable(False)
+        self.toolbar.setIconSize(QSize(18, 18))
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        for item in TOOLBAR:
+            if item is None:
+                self.toolbar.addSeparator()
+            else:
+                self.toolbar.addAction(a[item])
         self.addAction(a[ActionId.FIND_ALT])
         # Single-key shortcuts act on the list only, so that typing in a text field is never taken.
         for action_id in (
@@ -435,6 +452,9 @@ class MainWindow(QMainWindow):
         header = settings.value("main_window/header")
         if header is not None:
             self.table.horizontalHeader().restoreState(header)
+        toolbars = settings.value("main_window/toolbars")
+        if toolbars is not None:
+            self.restoreState(toolbars)  # a toolbar the user hid stays hidden
         sort = settings.value("main_window/sort")
         if sort in {key.value for key in SortKey}:
             self.talk_list.sort = SortKey(sort)
@@ -444,6 +464,7 @@ class MainWindow(QMainWindow):
         settings.setValue("main_window/geometry", self.saveGeometry())
         settings.setValue("main_window/splitter", self.splitter.saveState())
         settings.setValue("main_window/header", self.table.horizontalHeader().saveState())
+        settings.setValue("main_window/toolbars", self.saveState())
         settings.setValue("main_window/sort", self.talk_list.sort.value)
 
     def _fit_to_screen(self) -> None:

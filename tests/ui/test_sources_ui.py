@@ -63,6 +63,35 @@ def test_add_a_source_in_the_dialog_then_update(
     dialog.close()
 
 
+def test_the_toolbar_updates_and_opens_the_sources_and_the_review(
+    qtbot: QtBot, window: MainWindow, httpserver: HTTPServer
+) -> None:
+    serve_feed(httpserver, "/feed.ics", feed(*THREE))
+    window.archive.add_source("local-learning", httpserver.url_for("/feed.ics"))
+    window.sync.options = FAST
+    toolbar = window.toolbar
+    assert toolbar.isVisible()
+    shown = [a.text().replace("&", "") for a in toolbar.actions() if not a.isSeparator()]
+    assert shown == [
+        "Back",
+        "Forward",
+        "Update from sources",
+        "Sources…",
+        "Review proposals…",
+        "Import…",
+    ]
+    update = toolbar.widgetForAction(window.actions_by_id[ActionId.UPDATE])
+    assert update is not None and not update.icon().isNull()
+    with qtbot.waitSignal(window.sync.finished, timeout=20_000):
+        qtbot.mouseClick(update, Qt.MouseButton.LeftButton)
+    assert window.sync.last_summary.startswith("3 new talks")
+    qtbot.mouseClick(
+        toolbar.widgetForAction(window.actions_by_id[ActionId.SOURCES]), Qt.MouseButton.LeftButton
+    )
+    qtbot.waitUntil(lambda: window.sources_dialog is not None and window.sources_dialog.isVisible())
+    window.sources_dialog.close()
+
+
 def test_check_a_playlist_counts_its_videos(qtbot: QtBot, window: MainWindow) -> None:
     dump = REPO / "tests/fixtures/real/youtube/flat_playlist_music_4entries_ytdlp-2024.03.10.json"
     window.actions_by_id[ActionId.SOURCES].trigger()

@@ -98,6 +98,20 @@ def source_series_id(url_or_id: str) -> str | None:
     return series_id
 
 
+_BARE_HOST = re.compile(r"^[a-z0-9-]+(\.[a-z0-9-]+)+(:\d+)?/", re.IGNORECASE)
+
+
+def with_scheme(url_or_path: str) -> str:
+    """`researchseminars.org/seminar/MPML` as `https://researchseminars.org/seminar/MPML`: a
+    host name and a path, typed without the scheme, that is no file here."""
+    text = url_or_path.strip()
+    if is_url(text) or urlsplit(text).scheme or not _BARE_HOST.match(text):
+        return text
+    if Path(text).expanduser().exists():
+        return text
+    return "https://" + text
+
+
 def checked_source(url_or_path: str, kind: SourceKind) -> str:
     """The URL or path to store for a new source of `kind`; ValueError saying what is wrong.
 

@@ -14,7 +14,12 @@ from desktop_app.core.errors import InputError, NotFoundError
 from desktop_app.core.importers import ParsedFile
 from desktop_app.core.models import Series, Source, Talk, TalkSource
 from desktop_app.core.records import ImportReport, SeriesData
-from desktop_app.core.sources.kinds import SOURCE_KINDS, checked_source, detect_kind
+from desktop_app.core.sources.kinds import (
+    SOURCE_KINDS,
+    checked_source,
+    detect_kind,
+    with_scheme,
+)
 from desktop_app.core.upsert import Upsert, check_slug, chunks
 
 
@@ -73,7 +78,7 @@ def add_source(
     session: Session, series: str, url: str, kind: str | None, now: datetime
 ) -> SourceInfo:
     """A new source of a series (the series is created when new)."""
-    url = url.strip()
+    url = with_scheme(url)
     if not url:
         raise InputError("source: give a URL, a researchseminars.org series id or a file")
     chosen = kind or detect_kind(url)

@@ -31,9 +31,17 @@ from desktop_app.core.importers import (
     read_bounded,
     read_input,
 )
-from desktop_app.core.sources.fetch import Expect, FetchError, FetchResult, Timeouts, fetch
+from desktop_app.core.sources.fetch import (
+    ErrorKind,
+    Expect,
+    FetchError,
+    FetchResult,
+    Timeouts,
+    fetch,
+)
 from desktop_app.core.sources.kinds import (
     RESEARCHSEMINARS_BASE,
+    ResearchSeminarsUrls,
     is_url,
     researchseminars_urls,
     source_series_id,
@@ -189,31 +197,60 @@ def read_source(
         return _read_file(source)
     if source.kind == "youtube":
         return _read_playlist(source)
-    url = source.url
     if source.kind == "researchseminars":
-        url = _researchseminars_feed(source.url)
+        return _read_researchseminars(source, options, cancel)
     try:
-        result = fetch(
-            url,
-            expect=Expect.CALENDAR,
-            etag=source.etag,
-            last_modified=source.last_modified,
-            max_bytes=options.max_bytes,
-            timeouts=options.timeouts,
-            retries=options.retries,
-            backoff=options.backoff,
-            cancel=cancel,
-        )
+        result = _fetch(source, source.url, Expect.CALENDAR, options, cancel)
     except FetchError as error:
         raise InputError(error.message) from error
-    return _parsed(source, result, url)
+    return _parsed(source, result, source.url)
 
 
-def _parsed(source: SourceInfo, result: FetchResult, url: str) -> _Answer:
+def _fetch(
+    source: SourceInfo,
+    url: str,
+    expect: Expect,
+    options: FetchOptions,
+    cancel: threading.Event | None,
+) -> FetchResult:
+    return fetch(
+        url,
+        expect=expect,
+        etag=source.etag,
+        last_modified=source.last_modified,
+        max_bytes=options.max_bytes,
+        timeouts=options.timeouts,
+        retries=options.retries,
+        backoff=options.backoff,
+        cancel=cancel,
+    )
+
+
+def _read_researchseminars(
+    source: SourceInfo, options: FetchOptions, cancel: threading.Event | None
+) -> _Answer:
+    """A researchseminars.org series: its JSON API (talk numbers, recordings, slides and
+    paper links), or its `.ics` feed when the API does not answer with JSON."""
+    urls = _researchseminars_urls(source.url)
+    try:
+        result = _fetch(source, urls.api, Expect.JSON, options, cancel)
+        return _parsed(source, result, urls.api, name="series.json")
+    except FetchError as error:
+        if error.kind not in (ErrorKind.HTTP_STATUS, ErrorKind.NOT_JSON):
+            raise InputError(error.message) from error
+        log.info("%s: %s; reading its calendar feed", urls.api, error.message)
+    try:
+        result = _fetch(source, urls.ics, Expect.CALENDAR, options, cancel)
+    except FetchError as error:
+        raise InputError(error.message) from error
+    return _parsed(source, result, urls.ics)
+
+
+def _parsed(source: SourceInfo, result: FetchResult, url: str, name: str = "") -> _Answer:
     if result.not_modified:
         return _Answer(source, None, result.etag, result.last_modified, url)
-    name = Path(urlsplit(result.final_url).path).name or "feed.ics"
-    path = Path(name if name.endswith((".ics", ".jsonl")) else name + ".ics")
+    name = name or Path(urlsplit(result.final_url).path).name or "feed.ics"
+    path = Path(name if name.endswith((".ics", ".jsonl", ".json")) else name + ".ics")
     importer = importer_for(result.body, path)
     parsed = importer.parse(result.body, path)
     if parsed.problems and importer.strict:
@@ -250,12 +287,12 @@ def _read_file(source: SourceInfo) -> _Answer:
     return _Answer(source, parsed, digest, None, str(path))
 
 
-def _researchseminars_feed(url_or_id: str) -> str:
-    """The `.ics` feed of a researchseminars.org series (the host of a URL given is kept, so
-    that a mirror or a test server can stand in)."""
+def _researchseminars_urls(url_or_id: str) -> ResearchSeminarsUrls:
+    """The API and `.ics` URLs of a researchseminars.org series (the host of a URL given is
+    kept, so that a mirror or a test server can stand in)."""
     series_id = source_series_id(url_or_id)
     parts = urlsplit(url_or_id)
     if series_id is None:
         raise InputError(f"{url_or_id}: not a researchseminars.org series")
     base = f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
-    return researchseminars_urls(series_id, base or RESEARCHSEMINARS_BASE).ics
+    return researchseminars_urls(series_id, base or RESEARCHSEMINARS_BASE)

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.errors import ArchiveError
-from desktop_app.core.sources.kinds import detect_kind
+from desktop_app.core.sources.kinds import detect_kind, with_scheme
 from desktop_app.ui.wording import plural
 
 if TYPE_CHECKING:
@@ -157,7 +157,8 @@ class SourcesDialog(QDialog):
     @Slot(str)
     def _on_url_changed(self, text: str) -> None:
         if text.strip():
-            self.message.setText(f"Kind found from the address: {KIND_LABELS[detect_kind(text)]}")
+            kind = detect_kind(with_scheme(text))
+            self.message.setText(f"Kind found from the address: {KIND_LABELS[kind]}")
         else:
             self.message.clear()
 
@@ -167,7 +168,7 @@ class SourcesDialog(QDialog):
         from desktop_app.core.sources.store import SourceInfo
         from desktop_app.core.sources.sync import FetchOptions, read_source
 
-        url = self.url.text().strip()
+        url = with_scheme(self.url.text())
         if not url:
             self.message.setText("Type an address first.")
             return

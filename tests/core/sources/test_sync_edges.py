@@ -137,6 +137,19 @@ def test_a_source_that_cannot_be_followed_is_refused(
     assert empty_archive.sources() == []
 
 
+def test_an_address_typed_without_its_scheme_is_read_as_https(empty_archive: Archive) -> None:
+    info = empty_archive.add_source("mpml", "researchseminars.org/seminar/MPML")
+    assert (info.kind, info.url) == (
+        "researchseminars",
+        "https://researchseminars.org/seminar/MPML",
+    )
+    feed_info = empty_archive.add_source("other", "calendar.example.org/feeds/talks.ics")
+    assert (feed_info.kind, feed_info.url) == (
+        "ics",
+        "https://calendar.example.org/feeds/talks.ics",
+    )
+
+
 def test_a_file_source_is_kept_as_an_absolute_path(
     empty_archive: Archive, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -284,3 +297,42 @@ def test_cli_review_lists_rejects_and_a_rejected_proposal_stays_rejected(
     run_json(folder, "sync")  # the same records again: not proposed again
     assert run_json(folder, "review") == []
     assert len(run_json(folder, "list", "--series", "mpml")) == 2
+
+
+API_ANSWER = REAL.parents[1] / "researchseminars" / "lookup_series_MPML_shaped.json"
+
+
+def test_researchseminars_is_read_from_its_api_with_recordings_then_costs_a_304(
+    archive: Archive, httpserver: HTTPServer
+) -> None:
+    def api(request: Request) -> Response:
+        if request.headers.get("If-None-Match") == '"rs1"':
+            return Response(status=304, headers={"ETag": '"rs1"'})
+        assert request.args.get("series_id") == '"MPML"'
+        body = API_ANSWER.read_bytes()
+        return Response(body, content_type="application/json", headers={"ETag": '"rs1"'})
+
+    httpserver.expect_request("/api/0/lookup/series").respond_with_handler(api)
+    archive.add_source("mpml", httpserver.url_for("/seminar/MPML"), "researchseminars")
+    [first] = sync_sources(archive, archive.sources(), options=FAST)
+    assert first.status == "new" and first.added >= 3, first
+    talks = [archive.get_talk(uid).talk for uid in uids_of(archive, "mpml")]
+    villar = next(t for t in talks if t.speakers and t.speakers[0].name == "Soledad Villar")
+    assert villar.recording_url == "https://www.youtube.com/watch?v=AbCdEfGhI01"
+    assert villar.title == VILLAR_TITLE
+    [second] = sync_sources(archive, archive.sources(), options=FAST)
+    assert second.status == "unchanged"
+    assert all("/api/0/" in request.path for request, _ in httpserver.log)  # no .ics asked
+
+
+def test_researchseminars_falls_back_to_its_feed_when_the_api_does_not_answer(
+    archive: Archive, httpserver: HTTPServer
+) -> None:
+    httpserver.expect_request("/api/0/lookup/series").respond_with_data("gone", status=404)
+    httpserver.expect_request("/seminar/MPML/ics").respond_with_data(
+        (REAL / "talk_MPML_60.ics").read_bytes(), content_type="text/calendar"
+    )
+    archive.add_source("mpml", httpserver.url_for("/seminar/MPML"), "researchseminars")
+    [result] = sync_sources(archive, archive.sources(), options=FAST)
+    assert (result.status, result.added) == ("new", 1)
+    assert [r.path for r, _ in httpserver.log] == ["/api/0/lookup/series", "/seminar/MPML/ics"]
