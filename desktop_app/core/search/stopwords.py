@@ -95,6 +95,8 @@ thereupon these they thing things those though through throughout thru thus toge
 toward towards under until up upon very via was were what whatever whence whenever where
 whereafter whereas whereby wherein whereupon wherever whether which while whither who whoever
 whole whom whose why within without would yours yourself yourselves
+actually really simply typically generally usually largely widely highly significantly
+particularly especially respectively specifically essentially relatively instead yet far
 """
 # What abstracts and seminar listings say of any talk, and pieces of links.
 _FILLER_WORDS = """

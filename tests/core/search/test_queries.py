@@ -241,6 +241,15 @@ def test_key_terms_leave_out_what_is_left_of_contractions(bundled_index: SearchI
     assert "diffusion" in terms
 
 
+def test_key_terms_leave_out_adverbs_that_say_nothing_of_the_subject(
+    bundled_index: SearchIndex,
+) -> None:
+    # Lawrence's abstract: "... research has demonstrated that actually learning shallow ..."
+    terms = [word for word, _ in bundled_index.key_terms("talk-6b047156a771", limit=10)]
+    assert "actually" not in terms
+    assert {"symmetries", "equivariant"} <= set(terms)
+
+
 def test_unknown_uid_has_no_related_talks_or_terms(bundled_index: SearchIndex) -> None:
     assert bundled_index.related("no-such-talk") == []
     assert bundled_index.key_terms("no-such-talk") == []
