@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -74,6 +75,7 @@ class TalkListController(QObject):
         self._counts_timer.timeout.connect(self._count_facets)
         window.search_field.textChanged.connect(lambda _text: self._search_timer.start())
         window.table.verticalScrollBar().valueChanged.connect(self._on_table_scrolled)
+        window.table.end_pressed.connect(self._on_end_pressed)
         window.model.sort_requested.connect(self._on_model_sort_requested)
 
     def refresh_now(self) -> None:
@@ -151,19 +153,40 @@ class TalkListController(QObject):
         w = self._window
         if value < w.table.verticalScrollBar().maximum() or w.model.canFetchMore():
             return
+        self._fetch_more_hits(SEARCH_PAGE)
+
+    @Slot()
+    def _on_end_pressed(self) -> None:
+        """End (or Ctrl+End) selects the last hit, not the last one fetched so far."""
+        w = self._window
+
+        def select_last() -> None:
+            while w.model.canFetchMore():
+                w.model.fetchMore()
+            if w.model.rowCount() > 0:
+                w.table.selectRow(w.model.rowCount() - 1)
+                w.table.scrollToBottom()
+
+        if not self._fetch_more_hits(None, then=select_last):
+            select_last()
+
+    def _fetch_more_hits(self, limit: int | None, then: Callable[[], None] | None = None) -> bool:
+        """Fetch the next `limit` hits of the search shown (None: all the rest) in the
+        background, then call `then`; False when there is nothing more to fetch."""
+        w = self._window
         state = self._search_state
         if state is None or state[0] != self._request or self._fetching_more:
-            return
+            return False
         request, query, talk_filter, search_sort, result = state
         if result is None or w.model.total() >= result.total:
-            return
+            return False
         index, offset = w.search_index, w.model.total()
         self._fetching_more = True
 
         def run() -> Any:
             return index.search(
                 query,
-                limit=SEARCH_PAGE,
+                limit=limit or result.total - offset,
                 offset=offset,
                 sort=search_sort,
                 as_you_type=True,
@@ -175,12 +198,15 @@ class TalkListController(QObject):
             self._fetching_more = False
             if request == self._request:
                 w.model.append_uids([hit.uid for hit in more.hits])
+                if then is not None:
+                    then()
 
         def failed(error: Exception) -> None:
             self._fetching_more = False
             self._on_list_failed(error)
 
         w.tasks.submit(run, done, failed, lane="search")
+        return True
 
     @Slot()
     def _count_facets(self) -> None:

@@ -350,6 +350,21 @@ def test_tab_leaves_the_list_and_end_selects_the_last_talk(
     assert not window.table.hasFocus()
 
 
+def test_end_in_a_search_of_more_hits_than_a_page_selects_the_last_hit(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    search(qtbot, window, "learning")
+    total = window.search_index.search("learning", as_you_type=True).total
+    assert total > window.model.total()  # only the first page of hits is in the list
+    window.activateWindow()
+    window.table.setFocus()
+    window.table.selectRow(0)
+    qtbot.keyClick(window.table, Qt.Key.Key_End)
+    qtbot.waitUntil(lambda: window.model.total() == total, timeout=10_000)
+    qtbot.waitUntil(lambda: window.selected_uids() == [window.model.uids()[-1]], timeout=5000)
+    assert window.current_uid == window.model.uids()[-1]
+
+
 def test_every_shortcut_is_unambiguous_and_ctrl_q_quits(qtbot: QtBot, window: MainWindow) -> None:
     seen: dict[str, str] = {}
     for action in [*window.actions_by_id.values(), window.undo_action, window.redo_action]:

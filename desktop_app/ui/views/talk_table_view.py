@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView, QTableView
 
@@ -17,7 +17,13 @@ _ROW_MOVES = {
 
 class TalkTableView(QTableView):
     """A table whose rows are talks: Tab moves on to the next widget, not to the next cell;
-    Home / End (with or without Ctrl) select the first / last talk."""
+    Home / End (with or without Ctrl) select the first / last talk.
+
+    Signals:
+        end_pressed: End moved to the last row loaded (a search may have more hits to fetch).
+    """
+
+    end_pressed = Signal()
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -38,6 +44,7 @@ class TalkTableView(QTableView):
             if cursor_action == QAbstractItemView.CursorAction.MoveEnd:
                 while model.canFetchMore(QModelIndex()):
                     model.fetchMore(QModelIndex())
+                self.end_pressed.emit()
             # Qt's table moves along the row without Ctrl; a list of talks moves between rows.
             modifiers = modifiers | Qt.KeyboardModifier.ControlModifier
         return super().moveCursor(cursor_action, modifiers)
