@@ -214,6 +214,8 @@ class MainWindow(QMainWindow):
         self.table.setToolTip("")
         self.table.setModel(self.model)
         self.table.setItemDelegateForColumn(TITLE, HighlightDelegate(self.table))
+        self.table.columns_hidden_when_narrow = (SERIES,)  # the talk page names the series
+        self.table.column_widths_when_narrow = {SPEAKERS: 100}
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setSortingEnabled(True)
@@ -452,6 +454,7 @@ class MainWindow(QMainWindow):
         header = settings.value("main_window/header")
         if header is not None:
             self.table.horizontalHeader().restoreState(header)
+            self.table.fit_columns()  # the saved state may come from a narrower window
         toolbars = settings.value("main_window/toolbars")
         if toolbars is not None:
             self.restoreState(toolbars)  # a toolbar the user hid stays hidden

@@ -19,6 +19,7 @@ from desktop_app.core.archive import Archive
 from desktop_app.core.records import TalkFilter
 from desktop_app.ui.actions import ActionId
 from desktop_app.ui.main_window import MainWindow
+from desktop_app.ui.models.talk_table_model import SERIES, SPEAKERS, TITLE
 from desktop_app.ui.views.talk_panel import NOTE_SAVE_DELAY_MS
 from tests.helpers.files import talk_record, write_jsonl
 from tests.ui.conftest import open_window
@@ -420,8 +421,14 @@ def test_the_list_keeps_its_share_at_800_by_600(qtbot: QtBot, window: MainWindow
     assert "Open the recording" in window.panel.open_button.toolTip() or not (
         window.panel.open_button.isEnabled()
     )
+    # The list's columns fit without a horizontal scroll bar, the title the widest of them.
+    qtbot.waitUntil(lambda: window.table.isColumnHidden(SERIES))
+    assert not window.table.horizontalScrollBar().isVisible()
+    assert window.table.columnWidth(TITLE) >= window.table.columnWidth(SPEAKERS) > 0
     window.resize(1280, 800)
     qtbot.waitUntil(lambda: not window.panel.compact)
+    qtbot.waitUntil(lambda: not window.table.isColumnHidden(SERIES))
+    assert window.table.columnWidth(SPEAKERS) == 140
 
 
 def test_the_window_fits_the_available_screen(window: MainWindow) -> None:

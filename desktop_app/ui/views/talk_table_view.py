@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import QAbstractItemView, QTableView
 
 _ROW_MOVES = {
@@ -28,6 +28,31 @@ class TalkTableView(QTableView):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self.setTabKeyNavigation(False)
+        # Columns left out while the list is narrower than `narrow_width` (a small window):
+        # the title keeps room to be read.
+        self.columns_hidden_when_narrow: tuple[int, ...] = ()
+        self.column_widths_when_narrow: dict[int, int] = {}
+        self.narrow_width = 560
+        self._wide_widths: dict[int, int] | None = None  # set while narrow
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.fit_columns()
+
+    def fit_columns(self) -> None:
+        """Hide or show the columns that give way in a narrow list."""
+        narrow = self.viewport().width() < self.narrow_width
+        for column in self.columns_hidden_when_narrow:
+            if self.isColumnHidden(column) != narrow:
+                self.setColumnHidden(column, narrow)
+        if narrow and self._wide_widths is None:
+            self._wide_widths = {c: self.columnWidth(c) for c in self.column_widths_when_narrow}
+            for column, width in self.column_widths_when_narrow.items():
+                self.setColumnWidth(column, min(width, self.columnWidth(column)))
+        elif not narrow and self._wide_widths is not None:
+            for column, width in self._wide_widths.items():
+                self.setColumnWidth(column, width)
+            self._wide_widths = None
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         control = Qt.KeyboardModifier.ControlModifier
