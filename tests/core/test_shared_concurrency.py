@@ -59,8 +59,9 @@ def test_a_second_desktops_changes_are_caught_up_without_a_rebuild(shared_folder
         assert index.generation == archive.generation() > (before or 0)
         assert index.search("zyxwvut").total == 100
         print(f"caught up 100 talks in {elapsed * 1000:.0f} ms ({reading * 1000:.0f} ms reading)")
-        # The goal is 1 s in all; the database's part is pinned to it. Whoosh's writing
-        # takes 1.2-1.9 s on a loaded two-core machine, hence the looser bound on the total.
+        # The goal is 1 s in all (285-315 ms measured with the other core busy, see
+        # docs/shared-archive.md); the database's part is pinned to it, the total is given
+        # room for a far busier machine: a timing here is a guard, not the benchmark.
         assert reading < 1.0, f"reading 100 changed talks took {reading:.2f} s"
         assert elapsed < 5.0, f"catching up 100 talks took {elapsed:.2f} s"
 
