@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtGui import QUndoCommand
 
 from desktop_app.core.errors import InputError
-from desktop_app.core.records import Speaker
+from desktop_app.core.records import Speaker, TalkData, TalkFilter
+from desktop_app.ui.wording import talks_text
 
 if TYPE_CHECKING:
     from desktop_app.core.archive import Archive
@@ -128,27 +130,41 @@ class EditController(QObject):
         w = self._window
         pane = w.edit_pane
         pane.clear_errors()
+        spread: list[Speaker] = []
         if pane.bulk:
             changes = self._bulk_changes(pane.bulk_changes())
         else:
             fields = pane.changes()
             changes = {self.uids[0]: fields} if fields else {}
+            spread = pane.new_affiliations()
         if not changes:
             self._finish(then_next)
             return
         archive = w.archive
         folders = tuple(w.config.recording_folders)
 
-        def run() -> Before:
-            before = _before(archive, changes)
+        def run() -> tuple[Before, dict[str, dict[str, Any]]]:
+            # The talk's own change first: a refused value stops the others too.
+            everything = {**_affiliation_changes(archive, spread), **changes}
+            before = _before(archive, everything)
             for uid, fields in changes.items():
                 archive.edit_talk(uid, fields, recording_folders=folders)
-            return before
+            for uid, fields in everything.items():
+                if uid not in changes:
+                    archive.edit_talk(uid, fields, recording_folders=folders)
+            return before, everything
 
-        def done(before: Before) -> None:
-            w.undo_stack.push(EditCommand(self, changes, before))
-            self.saved.emit(list(changes))
-            w.statusBar().showMessage("Saved", 2000)
+        def done(outcome: tuple[Before, dict[str, dict[str, Any]]]) -> None:
+            before, everything = outcome
+            w.undo_stack.push(EditCommand(self, everything, before))
+            self.saved.emit(list(everything))
+            others = len(everything) - len(changes)
+            w.statusBar().showMessage(
+                f"Saved, and the affiliation set at {talks_text(others)} more"
+                if others
+                else "Saved",
+                4000,
+            )
             self._finish(then_next)
 
         def failed(error: Exception) -> None:
@@ -181,10 +197,9 @@ class EditController(QObject):
             if tag and tag not in talk.tags:
                 fields["tags"] = [*talk.tags, tag]
             name, affiliation = wanted.get("speaker"), wanted.get("affiliation")
-            if name and affiliation and any(s.name == name for s in talk.speakers):
-                fields["speakers"] = [
-                    Speaker(s.name, affiliation) if s.name == name else s for s in talk.speakers
-                ]
+            speakers = _with_affiliation(talk, name, affiliation) if name and affiliation else None
+            if speakers is not None:
+                fields["speakers"] = speakers
             if fields:
                 changes[talk.uid] = fields
         return changes
@@ -228,6 +243,28 @@ class EditController(QObject):
             lambda error: w.show_error("The edit could not be undone.", str(error)),
             lane="write",
         )
+
+
+def _with_affiliation(talk: TalkData, name: str, affiliation: str) -> list[Speaker] | None:
+    """The talk's speakers with `name` at `affiliation`; None when that changes nothing."""
+    if not any(s.name == name and s.affiliation != affiliation for s in talk.speakers):
+        return None
+    return [Speaker(s.name, affiliation) if s.name == name else s for s in talk.speakers]
+
+
+def _affiliation_changes(archive: Archive, speakers: list[Speaker]) -> dict[str, dict[str, Any]]:
+    """Per talk of these speakers, its speakers with their new affiliations."""
+    changes: dict[str, dict[str, Any]] = {}
+    for speaker in speakers:
+        assert speaker.affiliation is not None
+        uids = archive.list_uids(TalkFilter(speaker=speaker.name))
+        for talk in archive.iter_talks(uids):
+            current = changes.get(talk.uid, {}).get("speakers")
+            base = replace(talk, speakers=tuple(current)) if current else talk
+            updated = _with_affiliation(base, speaker.name, speaker.affiliation)
+            if updated is not None:
+                changes[talk.uid] = {"speakers": updated}
+    return changes
 
 
 def _before(archive: Archive, changes: dict[str, dict[str, Any]]) -> Before:

@@ -174,3 +174,42 @@ def test_link_a_recording_accepts_a_file_in_a_recordings_folder(
         pane.save_button.click()
     assert window.archive.get_talk(LAWRENCE).talk.recording_url == str(video)
     assert window.panel.open_button.isEnabled()
+
+
+def test_a_new_affiliation_goes_to_all_their_talks_only_when_asked(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    from tests.helpers.files import talk_record, write_jsonl
+
+    lawrence = [{"name": "Hannah Lawrence", "affiliation": "MIT"}]
+    others = [talk_record(f"lawrence-{n}", speakers=lawrence) for n in (1, 2)]
+    window.archive.import_file(write_jsonl(tmp_path / "lawrence.jsonl", others))
+    window.refresh_list()
+    qtbot.waitUntil(lambda: window.model.row_of(LAWRENCE) >= 0, timeout=10_000)
+
+    def affiliations() -> list[str | None]:
+        uids = ["lawrence-1", "lawrence-2"]
+        return [window.archive.get_talk(uid).talk.speakers[0].affiliation for uid in uids]
+
+    open_editor(qtbot, window, LAWRENCE)
+    pane = window.edit_pane
+    assert pane.spread_affiliations.isVisible() and not pane.spread_affiliations.isChecked()
+    pane.speakers.setText("Hannah Lawrence (Massachusetts Institute of Technology)")
+    with qtbot.waitSignal(window.editor.saved, timeout=10_000):
+        pane.save_button.click()
+    assert affiliations() == ["MIT", "MIT"]  # not asked: this talk only
+
+    open_editor(qtbot, window, LAWRENCE)
+    pane.speakers.setText("Hannah Lawrence (MIT CSAIL)")
+    pane.spread_affiliations.setChecked(True)
+    with qtbot.waitSignal(window.editor.saved, timeout=10_000) as saved:
+        pane.save_button.click()
+    assert set(saved.args[0]) == {LAWRENCE, "lawrence-1", "lawrence-2"}
+    assert affiliations() == ["MIT CSAIL", "MIT CSAIL"]
+    assert window.archive.get_talk(LAWRENCE).talk.speakers[0].affiliation == "MIT CSAIL"
+    assert "2 talks more" in window.statusBar().currentMessage()
+    with qtbot.waitSignal(window.editor.saved, timeout=10_000):
+        window.undo_action.trigger()  # one undo takes back all three
+    assert affiliations() == ["MIT", "MIT"]
+    speaker = window.archive.get_talk(LAWRENCE).talk.speakers[0]
+    assert speaker.affiliation == "Massachusetts Institute of Technology"

@@ -13,6 +13,7 @@ from zoneinfo import available_timezones
 
 from PySide6.QtCore import QStringListModel, Qt, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QCompleter,
     QFormLayout,
@@ -144,6 +145,12 @@ class EditPane(QWidget):
         self.start_hint = QLabel()
         self.start_hint.setWordWrap(True)
         form.insertRow(3, "", self.start_hint)
+        self.spread_affiliations = QCheckBox("Use a new affiliation at all their talks")
+        self.spread_affiliations.setToolTip(
+            "An affiliation you change here is also set at every other talk of that speaker "
+            "(only this talk otherwise)"
+        )
+        form.insertRow(2, "", self.spread_affiliations)
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setStyleSheet(_ERROR_STYLE)
@@ -235,6 +242,7 @@ class EditPane(QWidget):
         self.recording.setText(talk.recording_url or "")
         self.tags.setText(", ".join(talk.tags))
         self.abstract.setPlainText(talk.abstract or "")
+        self.spread_affiliations.setChecked(False)
         self._shown = self.values()
         sources = _source_values(source)
         for field, mark in self.marks.items():
@@ -265,6 +273,7 @@ class EditPane(QWidget):
         for widget in self.bulk_rows:
             self.form.setRowVisible(widget, bulk)
         self.form.setRowVisible(self.start_hint, not bulk)
+        self.form.setRowVisible(self.spread_affiliations, not bulk)
 
     def _fill_series(self, series: list[tuple[str, str]], with_none: bool = False) -> None:
         self.series.clear()
@@ -302,6 +311,18 @@ class EditPane(QWidget):
         if "start" in changed or "timezone" in changed:
             changed.setdefault("start", now["start"])  # a zone change rereads the typed time
         return changed
+
+    def new_affiliations(self) -> list[Speaker]:
+        """The speakers whose affiliation the user changed, when it is to be used at all their
+        talks ("Use a new affiliation at all their talks"); none otherwise."""
+        if self._bulk or not self.spread_affiliations.isChecked():
+            return []
+        before = {s.name: s.affiliation for s in parse_speakers("; ".join(self._shown["speakers"]))}
+        return [
+            s
+            for s in parse_speakers(self.speakers.text())
+            if s.affiliation and s.name in before and before[s.name] != s.affiliation
+        ]
 
     def bulk_changes(self) -> dict[str, str]:
         """What the bulk form sets: series, tag, speaker and affiliation (those filled in)."""
