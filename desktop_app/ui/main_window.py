@@ -526,12 +526,16 @@ class MainWindow(QMainWindow):
     def request_search_index(self) -> None:
         """Open the search index (once), unless the window was made without search."""
         if self._open_search and not self.search.requested:
-            self.statusBar().showMessage("Opening the search index…", 3000)
+            # Beside the status bar's messages, never over one (an import's summary, say).
+            self._show_index_status("Opening the search index…")
             self.search.open(self.archive)
 
     @Slot()
     def _on_search_index_ready(self) -> None:
-        self.statusBar().showMessage("Search index ready", 2000)
+        if self.index_status.text() == "Opening the search index…":
+            self._show_index_status("")
+        if not self.statusBar().currentMessage():
+            self.statusBar().showMessage("Search index ready", 2000)
         self.search_ready.emit()
         if self.search_field.text().strip():
             self.refresh_list()

@@ -140,6 +140,7 @@ class SearchIndexController(QObject):
             self.catch_up()
 
     def _on_open_failed(self, error: Exception) -> None:
+        self.status.emit("")
         if isinstance(error, IndexClosingError):
             return
         self.error = str(error)

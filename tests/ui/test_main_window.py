@@ -233,3 +233,19 @@ def test_every_command_is_in_the_menu_bar(window: MainWindow) -> None:
     ]
     assert missing == []
     assert {window.undo_action, window.redo_action} <= in_menus
+
+
+def test_opening_the_search_index_never_hides_a_message_the_user_is_reading(
+    qtbot: QtBot, archive: Archive
+) -> None:
+    window = MainWindow(archive, None, open_search=True)
+    qtbot.addWidget(window)
+    summary = "Import: 2 added, 0 updated, 0 unchanged, 0 rejected"
+    window.statusBar().showMessage(summary, 60_000)  # as an import given at start-up says
+    with qtbot.waitSignal(window.search_ready, timeout=60_000):
+        window.show()
+        qtbot.waitUntil(lambda: window.search.requested, timeout=10_000)
+        assert window.statusBar().currentMessage() == summary
+    assert window.statusBar().currentMessage() == summary
+    assert not window.index_status.isVisible()
+    window.close()
