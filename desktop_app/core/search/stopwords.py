@@ -96,7 +96,7 @@ toward towards under until up upon very via was were what whatever whence whenev
 whereafter whereas whereby wherein whereupon wherever whether which while whither who whoever
 whole whom whose why within without would yours yourself yourselves
 actually really simply typically generally usually largely widely highly significantly
-particularly especially respectively specifically essentially relatively instead yet far
+particularly especially respectively specifically essentially relatively instead yet far spite
 """
 # What abstracts and seminar listings say of any talk, and pieces of links.
 _FILLER_WORDS = """

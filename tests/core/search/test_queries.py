@@ -246,7 +246,7 @@ def test_key_terms_leave_out_adverbs_that_say_nothing_of_the_subject(
 ) -> None:
     # Lawrence's abstract: "... research has demonstrated that actually learning shallow ..."
     terms = [word for word, _ in bundled_index.key_terms("talk-6b047156a771", limit=10)]
-    assert "actually" not in terms
+    assert "actually" not in terms and "spite" not in terms  # "... in spite of ..."
     assert {"symmetries", "equivariant"} <= set(terms)
 
 
