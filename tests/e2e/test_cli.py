@@ -63,6 +63,15 @@ def test_show_says_unknown_for_missing_speaker_and_date(data_dir: Path) -> None:
     assert "(untitled)" in result.stdout
 
 
+def test_show_says_where_the_facts_come_from_in_words(data_dir: Path) -> None:
+    result = run_cli(data_dir, "show", "talk-3b4402e0c5f0")
+    facts = result.stdout.split("Where the facts come from:")[1]
+    assert "Source: the page of past seminars" in facts
+    assert "seed" not in facts.lower() and "None" not in facts and "[]" not in facts
+    assert "    https://www.scholarfeed.org/paper/2303.14269v2\n" in facts  # a link, whole
+    assert "strong-indirect" not in facts
+
+
 def test_show_json_carries_the_users_state_and_provenance(data_dir: Path) -> None:
     talk = run_json(data_dir, "show", "talk-6b047156a771")
     assert talk["user"] == {"starred": False, "watched": False, "note": "", "last_opened": None}

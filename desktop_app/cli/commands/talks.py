@@ -18,6 +18,7 @@ from desktop_app.cli.common import (
 from desktop_app.core.errors import InputError
 from desktop_app.core.jsonout import talk_detail_json, talk_row_json
 from desktop_app.core.labels import UNKNOWN
+from desktop_app.core.provenance_text import provenance_items
 from desktop_app.core.records import ImportReport, SortKey, TalkDetail, TalkFilter
 from desktop_app.core.safe_write import write_text_file
 
@@ -205,9 +206,17 @@ def format_detail(detail: TalkDetail) -> str:
         lines += [
             f"  [{ln.kind}] {ln.label or ''} {ln.url}".replace("  ", " ", 1) for ln in talk.links
         ]
-    if talk.provenance:
+    facts = provenance_items(talk.provenance or {})
+    if facts:
         lines += ["", "Where the facts come from:"]
-        lines += [f"  {key}: {value}" for key, value in talk.provenance.items()]
+        wrap = textwrap.TextWrapper(
+            78, subsequent_indent="    ", break_long_words=False, break_on_hyphens=False
+        )
+        for label, value in facts:
+            if isinstance(value, list):  # links, one a line, never cut
+                lines += [f"  {label}:", *(f"    {item}" for item in value)]
+            else:
+                lines += wrap.wrap(f"  {label}: {value}")
     return "\n".join(lines)
 
 

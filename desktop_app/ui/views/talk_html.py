@@ -11,14 +11,14 @@ from urllib.parse import quote
 
 from desktop_app.core.labels import UNKNOWN
 from desktop_app.core.latex import latex_to_unicode
-from desktop_app.core.records import SeriesSummary, SpeakerProfile, TalkDetail, TalkRow
-from desktop_app.core.search.stopwords import STOP_WORDS
-from desktop_app.core.urls import is_web_url
-from desktop_app.ui.views.provenance_text import (
+from desktop_app.core.provenance_text import (
     LINK_KIND_LABELS,
     provenance_items,
     unconfirmed_speakers,
 )
+from desktop_app.core.records import SeriesSummary, SpeakerProfile, TalkDetail, TalkRow
+from desktop_app.core.search.stopwords import STOP_WORDS
+from desktop_app.core.urls import is_web_url
 
 STYLE = """
 h1 { font-size: 17pt; margin-bottom: 2px; }

@@ -56,6 +56,8 @@ _REWRITES: tuple[tuple[re.Pattern[str], Any], ...] = (
     (re.compile(r"\b[Ll]ines? " + _NUMBERS), lambda m: _cap(m[0], "the page's lines")),
     (re.compile(r"\b[Tt]he seed's\b"), lambda m: _cap(m[0], "the page's")),
     (re.compile(r"\b(?:[Tt]he )?[Ss]eed\b"), lambda m: _cap(m[0], "the page")),
+    # the research notes' grades: "Confidence: attribution strong-indirect (…)"
+    (re.compile(r"\bstrong-indirect\b"), "strong but indirect"),
 )
 
 
