@@ -23,7 +23,7 @@ from desktop_app.core.sqlite_files import connect_read_only, read_only_uri
 log = logging.getLogger(__name__)
 
 # The newest migration; a database at this revision needs no Alembic at start-up.
-SCHEMA_REVISION = "0007"
+SCHEMA_REVISION = "0008"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 BUSY_TIMEOUT_MS = 10_000
 WRITE_OPTION = "archive_write"

@@ -220,6 +220,8 @@ class TalkHistory(Base):
     new: Mapped[Any] = mapped_column(JSON(none_as_null=False))
     at: Mapped[datetime] = mapped_column(DateTime)
     by: Mapped[str] = mapped_column(String(32))  # "edit", "revert" or "merge"
+    # who saved it: the member on a shared archive, '' on SQLite (migration 0008)
+    person: Mapped[str] = mapped_column(String(63), default="", server_default="")
 
 
 class TalkMerge(Base):

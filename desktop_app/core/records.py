@@ -89,15 +89,17 @@ class EditRecord:
     old: Any
     new: Any
     by: str
+    who: str = ""  # the member who saved it on a shared archive ('' on SQLite)
 
     def as_json(self) -> dict[str, Any]:
-        """The `history --json` object of the contracts."""
+        """The `history --json` object of the contracts (and `who`: the member, or null)."""
         return {
             "at": self.at.isoformat() + "Z",
             "field": self.field,
             "old": self.old,
             "new": self.new,
             "by": self.by,
+            "who": self.who or None,
         }
 
 

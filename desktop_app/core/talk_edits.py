@@ -230,7 +230,17 @@ class TalkEditor:
             merge_user_state(self.session, person, keep, theirs, self.now)
 
     def _history(self, uid: str, field: str, old: Any, new: Any, by: str = "edit") -> None:
-        self.session.add(TalkHistory(uid=uid, field=field, old=old, new=new, at=self.now, by=by))
+        self.session.add(
+            TalkHistory(
+                uid=uid,
+                field=field,
+                old=old,
+                new=new,
+                at=self.now,
+                by=by,
+                person=person_of(self.session),
+            )
+        )
 
     def _write(self, talk: Talk, source: TalkData, shown: TalkData, *, has_edits: bool) -> None:
         """Rewrite the talk's shown facts (and keep its source's while it has edits)."""
@@ -250,7 +260,7 @@ class TalkEditor:
 def history(session: Session, uid: str) -> list[EditRecord]:
     """Every edit, revert and merge of a talk, oldest first."""
     query = select(TalkHistory).where(TalkHistory.uid == uid).order_by(TalkHistory.id)
-    return [EditRecord(h.at, h.field, h.old, h.new, h.by) for h in session.scalars(query)]
+    return [EditRecord(h.at, h.field, h.old, h.new, h.by, h.person) for h in session.scalars(query)]
 
 
 def _empty(value: Any) -> bool:

@@ -273,7 +273,7 @@ def test_an_archive_of_the_first_schema_is_upgraded_keeping_the_users_marks(
         connection.execute("UPDATE alembic_version SET version_num = '0001'")
     connection.close()
     with Archive.open(folder) as archive:
-        assert db.sqlite_schema_revision(folder / DATABASE_FILE) == db.SCHEMA_REVISION == "0007"
+        assert db.sqlite_schema_revision(folder / DATABASE_FILE) == db.SCHEMA_REVISION == "0008"
         assert archive.list_uids() == expected
         state = archive.get_talk(uid).user
         assert state.starred and state.note == "mine"

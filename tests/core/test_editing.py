@@ -164,6 +164,7 @@ def test_cli_edit_show_revert_history_and_merge(tmp_path: Path) -> None:
         ("start", "edit"),
         ("title", "revert"),
     ]
+    assert {h["who"] for h in history} == {None}  # one person on SQLite: nobody to name
     run_cli(folder, "note", LAWRENCE, "keep me")
     run_cli(folder, "star", UNTITLED)
     merged = run_json(folder, "merge", LAWRENCE, UNTITLED)

@@ -259,3 +259,16 @@ def test_a_member_opening_an_archive_due_for_an_upgrade_is_told_to_ask_the_organ
     assert "Nothing was changed" in raised.value.detail
     assert group.passwords["bob"] not in str(raised.value)
     assert group.sql("organiser", "SELECT version_num FROM alembic_version") == [("0006",)]
+
+
+def test_the_history_names_the_member_who_saved_each_change(group: Group) -> None:
+    with group.open("organiser") as organiser, group.open("alice") as alice:
+        organiser.edit_talk(UIDS[0], {"title": "The organiser's title"})
+        alice.edit_talk(UIDS[0], {"title": "Alice's title"})
+    with group.open("bob") as bob:  # a reader sees who saved what
+        history = bob.talk_history(UIDS[0])
+    assert [(e.new, e.who) for e in history] == [
+        ("The organiser's title", "organiser"),
+        ("Alice's title", "alice"),
+    ]
+    assert history[1].as_json()["who"] == "alice"

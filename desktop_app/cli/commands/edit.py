@@ -119,9 +119,10 @@ def run_history(options: argparse.Namespace) -> int:
     if not records:
         print(f"{options.uid}: no edits")
     for record in records:
+        who = f"  ({record.who})" if record.who else ""
         print(
             f"{record.at:%Y-%m-%d %H:%M:%S}Z  {record.by:<6}  {record.field}: "
-            f"{_short(record.old)} → {_short(record.new)}"
+            f"{_short(record.old)} → {_short(record.new)}{who}"
         )
     return 0
 
