@@ -58,7 +58,9 @@ class QueryBuilder:
         parser.add_plugin(qparser.FieldAliasPlugin(aliases))
         self.parser = parser
         self.analyzer = schema["text"].analyzer
-        self._lexicons: tuple[Any, dict[str, Lexicon]] | None = None
+        # (segment id, field) → the segment's terms: a segment never changes its terms, so a
+        # commit (a new reader) reads only the new segments' terms.
+        self._lexicons: dict[tuple[str, str], Lexicon] = {}
 
     def plan(self, text: str, reader: Any, *, as_you_type: bool = False) -> QueryPlan:
         """The query for `text`; malformed input falls back to its plain words."""
@@ -128,10 +130,10 @@ class QueryBuilder:
             if isinstance(node, wq.Prefix):
                 return self._prefix(node, reader, messages)
             if isinstance(node, wq.FuzzyTerm) and isinstance(node.text, str):
-                terms = self._lexicon(reader, node.fieldname).within(
-                    node.text, node.maxdist, node.prefixlength
-                )
-                return _capped(node.fieldname, terms, reader, node.boost)
+                found: set[str] = set()
+                for lexicon in self._lexicons_of(reader, node.fieldname):
+                    found.update(lexicon.within(node.text, node.maxdist, node.prefixlength))
+                return _capped(node.fieldname, sorted(found), reader, node.boost)
             if isinstance(node, (wq.Wildcard, wq.FuzzyTerm, wq.Regex)):
                 return _capped(node.fieldname, node._btexts(reader), reader, node.boost)
             if isinstance(node, wq.Or):
@@ -144,14 +146,21 @@ class QueryBuilder:
             messages.append(UNPARSED)
             return None
 
-    def _lexicon(self, reader: Any, field: str) -> Lexicon:
-        """The terms of a field, read once per reader (a searcher's lifetime)."""
-        if self._lexicons is None or self._lexicons[0] is not reader:
-            self._lexicons = (reader, {})
-        lexicons = self._lexicons[1]
-        if field not in lexicons:
-            lexicons[field] = Lexicon(reader, field)
-        return lexicons[field]
+    def _lexicons_of(self, reader: Any, field: str) -> list[Lexicon]:
+        """The terms of a field, a Lexicon per segment (each read once, kept while the
+        segment is in the index)."""
+        found: list[Lexicon] = []
+        current: set[tuple[str, str]] = set()
+        for leaf, _offset in reader.leaf_readers():
+            key = (leaf.segment().segment_id(), field)
+            current.add(key)
+            lexicon = self._lexicons.get(key)
+            if lexicon is None:
+                lexicon = self._lexicons[key] = Lexicon(leaf, field)
+            found.append(lexicon)
+        for key in [k for k in self._lexicons if k[1] == field and k not in current]:
+            del self._lexicons[key]  # a segment merged away
+        return found
 
     def _prefix(self, node: Any, reader: Any, messages: list[str]) -> Any:
         field = node.fieldname

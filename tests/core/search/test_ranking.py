@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from whoosh import collectors
 
+from desktop_app.core.archive import Archive
 from desktop_app.core.search import SearchIndex
 from desktop_app.core.search.cache import SizedCache
 from desktop_app.core.search.docsets import DocSets
 from desktop_app.core.search.ranking import Ranker
+from tests.helpers.files import talk_record, write_jsonl
 
 QUERIES = [
     ("edge of stability", False),
@@ -82,14 +86,13 @@ def test_fuzzy_terms_are_whooshs_and_transpositions(bundled_index: SearchIndex) 
         reader = searcher.reader()
         for field in ("abstract", "title", "text"):
             for text, maxdist in [("gradiant", 1), ("kernal", 1), ("stabilty", 2), ("lernin", 2)]:
-                lexicon = bundled_index._builder._lexicon(reader, field)
-                ours = set(lexicon.within(text, maxdist, 1))
+                lexicons = bundled_index._builder._lexicons_of(reader, field)
+                ours = set().union(*(lx.within(text, maxdist, 1) for lx in lexicons))
                 node = wq.FuzzyTerm(field, text, maxdist=maxdist, prefixlength=1)
                 theirs = {t.decode() if isinstance(t, bytes) else t for t in node._btexts(reader)}
                 assert theirs <= ours, (field, text)
-        assert "network" in bundled_index._builder._lexicon(reader, "abstract").within(
-            "netwrok", 1, 1
-        )
+        [abstract] = bundled_index._builder._lexicons_of(reader, "abstract")
+        assert "network" in abstract.within("netwrok", 1, 1)
 
 
 def test_search_ranks_with_remembered_scores_after_an_update(fresh_index: SearchIndex) -> None:
@@ -98,6 +101,24 @@ def test_search_ranks_with_remembered_scores_after_an_update(fresh_index: Search
     after = fresh_index.search("stability", limit=5)
     assert after.total == before.total
     assert [h.uid for h in after.hits] == [h.uid for h in before.hits]
+
+
+def test_fuzzy_terms_after_a_commit_read_only_the_new_segments_terms(
+    archive: Archive, fresh_index: SearchIndex, tmp_path: Path
+) -> None:
+    assert fresh_index.search("gradiant~").total > 0
+    builder = fresh_index._builder
+    assert builder is not None
+    before = dict(builder._lexicons)
+    archive.import_file(
+        write_jsonl(tmp_path / "new.jsonl", [talk_record("zygote-talk", title="Zygomorphic flows")])
+    )
+    fresh_index.catch_up()  # a new segment beside the old one
+    found = fresh_index.search("zygomorphc~")
+    assert [hit.uid for hit in found.hits] == ["zygote-talk"]
+    assert fresh_index.search("gradiant~").total > 0
+    kept = [key for key in before if builder._lexicons.get(key) is before[key]]
+    assert kept, "the old segment's terms were read again"
 
 
 def test_sized_cache_keeps_its_bounds() -> None:
