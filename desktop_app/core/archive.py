@@ -741,6 +741,26 @@ class Archive:
             self._notify(Changes(talks=frozenset({uid})))
         return changed
 
+    def edit_talks(
+        self,
+        changes: Mapping[str, Mapping[str, Any]],
+        *,
+        recording_folders: Iterable[str] = (),
+    ) -> dict[str, list[str]]:
+        """Edit several talks in one transaction (a refused value of any: nothing saved);
+        returns, per talk, the fields that changed."""
+        from desktop_app.core.talk_edits import TalkEditor
+
+        with self._write() as session:
+            editor = TalkEditor(session, utc_now())
+            changed = {
+                uid: editor.edit(uid, fields, recording_folders) for uid, fields in changes.items()
+            }
+        touched = frozenset(uid for uid, fields in changed.items() if fields)
+        if touched:
+            self._notify(Changes(talks=touched))
+        return changed
+
     def revert_field(self, uid: str, field: str) -> bool:
         """Show the source's value of an edited field again (False: it was not edited)."""
         from desktop_app.core.talk_edits import TalkEditor

@@ -198,6 +198,8 @@ class TalkEditor:
             and _empty(field_value(kept, field))
             and not _empty(field_value(other, field))
         }
+        if "start" in fills and other.start is not None:
+            fills["start"] = other.start.isoformat()  # the instant: the kept talk's zone may differ
         if "start" in fills and kept.timezone is None and other.timezone is not None:
             fills["timezone"] = other.timezone
         filled: list[str] = []

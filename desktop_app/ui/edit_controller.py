@@ -145,13 +145,9 @@ class EditController(QObject):
 
         def run() -> tuple[Before, dict[str, dict[str, Any]]]:
             # The talk's own change first: a refused value stops the others too.
-            everything = {**_affiliation_changes(archive, spread), **changes}
+            everything = {**changes, **_affiliation_changes(archive, spread), **changes}
             before = _before(archive, everything)
-            for uid, fields in changes.items():
-                archive.edit_talk(uid, fields, recording_folders=folders)
-            for uid, fields in everything.items():
-                if uid not in changes:
-                    archive.edit_talk(uid, fields, recording_folders=folders)
+            archive.edit_talks(everything, recording_folders=folders)  # all, or none
             return before, everything
 
         def done(outcome: tuple[Before, dict[str, dict[str, Any]]]) -> None:

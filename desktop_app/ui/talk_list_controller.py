@@ -66,6 +66,7 @@ class TalkListController(QObject):
         self._search_state: tuple[int, str, TalkFilter, str, Any] | None = None
         self._pending_counts: tuple[int, TalkFilter, TalkFilter] | None = None
         self._fetching_more = False
+        self._end_pending = False  # End pressed while a page of hits was being fetched
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(SEARCH_DELAY_MS)
@@ -167,7 +168,9 @@ class TalkListController(QObject):
                 w.table.selectRow(w.model.rowCount() - 1)
                 w.table.scrollToBottom()
 
-        if not self._fetch_more_hits(None, then=select_last):
+        if self._fetching_more:
+            self._end_pending = True  # once that page is in
+        elif not self._fetch_more_hits(None, then=select_last):
             select_last()
 
     def _fetch_more_hits(self, limit: int | None, then: Callable[[], None] | None = None) -> bool:
@@ -196,13 +199,16 @@ class TalkListController(QObject):
 
         def done(more: Any) -> None:
             self._fetching_more = False
+            pending, self._end_pending = self._end_pending, False
             if request == self._request:
                 w.model.append_uids([hit.uid for hit in more.hits])
                 if then is not None:
                     then()
+                elif pending:
+                    self._on_end_pressed()
 
         def failed(error: Exception) -> None:
-            self._fetching_more = False
+            self._fetching_more = self._end_pending = False
             self._on_list_failed(error)
 
         w.tasks.submit(run, done, failed, lane="search")

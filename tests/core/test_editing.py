@@ -299,6 +299,17 @@ def test_an_edited_start_keeps_its_instant_whatever_zone_the_source_gives_later(
     assert archive.get_talk(uid).talk.start == _SOURCE_START
 
 
+def test_a_merge_fills_a_missing_start_with_the_other_talks_instant(
+    archive: Archive, tmp_path: Path
+) -> None:
+    kept = talk_record("zone-kept", start=None, timezone="Europe/Paris")
+    other = talk_record("zone-other", start="2025-01-15T12:00:00", timezone="America/New_York")
+    archive.import_file(write_jsonl(tmp_path / "two.jsonl", [kept, other]))
+    archive.merge_talks("zone-kept", "zone-other")
+    start = archive.get_talk("zone-kept").talk.start
+    assert start is not None and start.astimezone(UTC) == datetime(2025, 1, 15, 17, tzinfo=UTC)
+
+
 def test_needs_facts_lists_talks_without_title_speaker_or_date(archive: Archive) -> None:
     needing = set(archive.list_uids(TalkFilter(needs_facts=True)))
     for talk in archive.iter_talks():

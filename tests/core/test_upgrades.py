@@ -83,6 +83,9 @@ def test_a_frozen_archive_upgrades_keeping_every_note_star_and_edit(
             assert archive.get_talk("talk-6fecfb36f217").talk.title == EDITED_TITLE
             start = archive.get_talk("talk-d025b6f827f7").talk.start
             assert start is not None and start.isoformat() == "2021-03-04T16:00:00+00:00"
+            # kept as the instant it meant (schema 0008), so no later zone can move it
+            edited_start = archive.talk_edits("talk-d025b6f827f7")["start"]
+            assert edited_start == "2021-03-04T16:00:00+00:00", edited_start
         if revision >= "0006":  # saved searches
             [saved] = SavedSearches(archive).all()
             assert (saved.name, saved.query, saved.filters) == SAVED

@@ -366,6 +366,10 @@ def test_end_in_a_search_of_more_hits_than_a_page_selects_the_last_hit(
     qtbot.waitUntil(lambda: window.model.total() == total, timeout=10_000)
     qtbot.waitUntil(lambda: window.selected_uids() == [window.model.uids()[-1]], timeout=5000)
     assert window.current_uid == window.model.uids()[-1]
+    qtbot.keyClick(window.table, Qt.Key.Key_Home)
+    qtbot.keyClick(window.table, Qt.Key.Key_End, Qt.KeyboardModifier.ShiftModifier)
+    qtbot.wait(200)
+    assert len(window.selected_uids()) == total  # Shift+End extends the selection
 
 
 def test_every_shortcut_is_unambiguous_and_ctrl_q_quits(qtbot: QtBot, window: MainWindow) -> None:

@@ -152,7 +152,10 @@ class QueryBuilder:
         found: list[Lexicon] = []
         current: set[tuple[str, str]] = set()
         for leaf, _offset in reader.leaf_readers():
-            key = (leaf.segment().segment_id(), field)
+            segment = leaf.segment()
+            if segment is None:  # an empty index: no terms
+                continue
+            key = (segment.segment_id(), field)
             current.add(key)
             lexicon = self._lexicons.get(key)
             if lexicon is None:

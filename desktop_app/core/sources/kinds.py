@@ -105,9 +105,13 @@ def with_scheme(url_or_path: str) -> str:
     """`researchseminars.org/seminar/MPML` as `https://researchseminars.org/seminar/MPML`: a
     host name and a path, typed without the scheme, that is no file here."""
     text = url_or_path.strip()
-    if is_url(text) or urlsplit(text).scheme or not _BARE_HOST.match(text):
+    # Before the scheme test: urlsplit reads "example.org:8080/feed.ics" as scheme "example.org".
+    if is_url(text) or not _BARE_HOST.match(text):
         return text
-    if Path(text).expanduser().exists():
+    try:
+        if Path(text).expanduser().exists():
+            return text
+    except (OSError, RuntimeError):  # an unknown ~user, a folder that cannot be read
         return text
     return "https://" + text
 
@@ -139,10 +143,13 @@ def checked_source(url_or_path: str, kind: SourceKind) -> str:
         text = unquote(urlsplit(text).path)
     elif len(scheme) > 1:  # a one-letter "scheme" is a Windows drive
         raise ValueError(f"{text!r}: {scheme}: URLs cannot be followed (http, https, webcal)")
-    path = Path(text).expanduser().resolve()
-    if not path.is_file():
-        what = "is a folder, not a file" if path.is_dir() else "does not exist"
-        raise ValueError(f"{path} {what}")
+    try:
+        path = Path(text).expanduser().resolve()
+        if not path.is_file():
+            what = "is a folder, not a file" if path.is_dir() else "does not exist"
+            raise ValueError(f"{path} {what}")
+    except (OSError, RuntimeError) as error:  # an unknown ~user, a folder that cannot be read
+        raise ValueError(f"{text!r} cannot be read: {error}") from None
     return str(path)
 
 

@@ -12,7 +12,7 @@ import logging
 import threading
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -239,11 +239,14 @@ def _read_researchseminars(
         if error.kind not in (ErrorKind.HTTP_STATUS, ErrorKind.NOT_JSON):
             raise InputError(error.message) from error
         log.info("%s: %s; reading its calendar feed", urls.api, error.message)
+    # The stored validators are the API's: the feed is asked without them, and its own are
+    # not kept (the API, asked again next time, must answer in full).
+    unvalidated = replace(source, etag=None, last_modified=None)
     try:
-        result = _fetch(source, urls.ics, Expect.CALENDAR, options, cancel)
+        result = _fetch(unvalidated, urls.ics, Expect.CALENDAR, options, cancel)
     except FetchError as error:
         raise InputError(error.message) from error
-    return _parsed(source, result, urls.ics)
+    return replace(_parsed(unvalidated, result, urls.ics), etag=None, last_modified=None)
 
 
 def _parsed(source: SourceInfo, result: FetchResult, url: str, name: str = "") -> _Answer:
@@ -255,6 +258,8 @@ def _parsed(source: SourceInfo, result: FetchResult, url: str, name: str = "") -
     parsed = importer.parse(result.body, path)
     if parsed.problems and importer.strict:
         raise InputError(f"{url}: {parsed.problems[0].where}: {parsed.problems[0].message}")
+    if not parsed.complete:  # a cut-off answer: the next sync must not be told "not modified"
+        return _Answer(source, parsed, None, None, url)
     return _Answer(source, parsed, result.etag, result.last_modified, url)
 
 

@@ -69,7 +69,8 @@ class TalkTableView(QTableView):
             if cursor_action == QAbstractItemView.CursorAction.MoveEnd:
                 while model.canFetchMore(QModelIndex()):
                     model.fetchMore(QModelIndex())
-                self.end_pressed.emit()
+                if not modifiers & Qt.KeyboardModifier.ShiftModifier:  # Shift+End extends
+                    self.end_pressed.emit()
             # Qt's table moves along the row without Ctrl; a list of talks moves between rows.
             modifiers = modifiers | Qt.KeyboardModifier.ControlModifier
         return super().moveCursor(cursor_action, modifiers)

@@ -132,3 +132,10 @@ def test_sized_cache_keeps_its_bounds() -> None:
     assert cache.get(["unhashable"], lambda: [1, 2]) == [1, 2]
     assert cache.get("huge", lambda: list(range(50))) == list(range(50))
     assert cache.size <= 10
+
+
+def test_a_fuzzy_term_on_an_empty_index_finds_nothing_quietly(empty_archive: Archive) -> None:
+    with SearchIndex.open(empty_archive) as index:
+        result = index.search("gradiant~")
+    assert result.total == 0
+    assert result.message is None or "could not be parsed" not in result.message

@@ -96,6 +96,7 @@ def test_a_cut_off_download_drops_no_talk(
     assert result.status != "failed", result.error
     assert result.removed == 0
     assert not any(archive.removed_by_source(uid) for uid in uids)
+    assert archive.sources()[0].etag is None  # the next sync asks for the whole feed again
 
 
 def test_a_complete_feed_without_a_talk_still_drops_it(
@@ -148,6 +149,15 @@ def test_an_address_typed_without_its_scheme_is_read_as_https(empty_archive: Arc
         "ics",
         "https://calendar.example.org/feeds/talks.ics",
     )
+
+
+def test_an_address_with_a_port_or_an_unknown_home_is_told_apart() -> None:
+    from desktop_app.core.sources.kinds import checked_source, with_scheme
+
+    assert with_scheme("example.org:8080/feed.ics") == "https://example.org:8080/feed.ics"
+    assert with_scheme("~nosuchuser-here/feed.ics") == "~nosuchuser-here/feed.ics"
+    with pytest.raises(ValueError, match="cannot be read"):
+        checked_source("~nosuchuser-here/feed.ics", "file")
 
 
 def test_a_file_source_is_kept_as_an_absolute_path(
@@ -330,9 +340,12 @@ def test_researchseminars_falls_back_to_its_feed_when_the_api_does_not_answer(
 ) -> None:
     httpserver.expect_request("/api/0/lookup/series").respond_with_data("gone", status=404)
     httpserver.expect_request("/seminar/MPML/ics").respond_with_data(
-        (REAL / "talk_MPML_60.ics").read_bytes(), content_type="text/calendar"
+        (REAL / "talk_MPML_60.ics").read_bytes(),
+        content_type="text/calendar",
+        headers={"ETag": '"feed-1"'},
     )
     archive.add_source("mpml", httpserver.url_for("/seminar/MPML"), "researchseminars")
     [result] = sync_sources(archive, archive.sources(), options=FAST)
     assert (result.status, result.added) == ("new", 1)
     assert [r.path for r, _ in httpserver.log] == ["/api/0/lookup/series", "/seminar/MPML/ics"]
+    assert archive.sources()[0].etag is None  # the feed's validators never reach the API
