@@ -466,7 +466,7 @@ class MainWindow(QMainWindow):
         settings = QSettings()
         settings.setValue("main_window/geometry", self.saveGeometry())
         settings.setValue("main_window/splitter", self.splitter.saveState())
-        settings.setValue("main_window/header", self.table.horizontalHeader().saveState())
+        settings.setValue("main_window/header", self.table.header_state())
         settings.setValue("main_window/toolbars", self.saveState())
         settings.setValue("main_window/sort", self.talk_list.sort.value)
 

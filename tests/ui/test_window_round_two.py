@@ -429,6 +429,15 @@ def test_the_list_keeps_its_share_at_800_by_600(qtbot: QtBot, window: MainWindow
     qtbot.waitUntil(lambda: window.table.isColumnHidden(SERIES))
     assert not window.table.horizontalScrollBar().isVisible()
     assert window.table.columnWidth(TITLE) >= window.table.columnWidth(SPEAKERS) > 0
+    # What is kept for the next start is the user's own layout, not the narrowed one.
+    from desktop_app.ui.views.talk_table_view import TalkTableView
+
+    kept = TalkTableView()
+    kept.setModel(window.model)
+    kept.horizontalHeader().restoreState(window.table.header_state())
+    assert kept.columnWidth(SPEAKERS) == 140 and not kept.isColumnHidden(SERIES)
+    assert window.table.isColumnHidden(SERIES) and window.table.columnWidth(SPEAKERS) == 100
+    kept.deleteLater()
     window.resize(1280, 800)
     qtbot.waitUntil(lambda: not window.panel.compact)
     qtbot.waitUntil(lambda: not window.table.isColumnHidden(SERIES))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import QByteArray, QModelIndex, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import QAbstractItemView, QTableView
 
@@ -38,6 +38,25 @@ class TalkTableView(QTableView):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self.fit_columns()
+
+    def header_state(self) -> QByteArray:
+        """The header's state to keep, with the columns as wide as the user left them
+        (not as a narrow list made them)."""
+        header = self.horizontalHeader()
+        if self._wide_widths is None:
+            return header.saveState()
+        narrow = {c: self.columnWidth(c) for c in self._wide_widths}
+        hidden = {c: self.isColumnHidden(c) for c in self.columns_hidden_when_narrow}
+        for column, width in self._wide_widths.items():
+            self.setColumnWidth(column, width)
+        for column in hidden:
+            self.setColumnHidden(column, False)
+        state = header.saveState()
+        for column, width in narrow.items():
+            self.setColumnWidth(column, width)
+        for column, was_hidden in hidden.items():
+            self.setColumnHidden(column, was_hidden)
+        return state
 
     def fit_columns(self) -> None:
         """Hide or show the columns that give way in a narrow list."""
