@@ -733,13 +733,7 @@ class Archive:
     ) -> list[str]:
         """Keep typed facts of a talk over its source's (InputError naming the field, and
         nothing saved, when a value is refused); returns the fields that changed."""
-        from desktop_app.core.talk_edits import TalkEditor
-
-        with self._write() as session:
-            changed = TalkEditor(session, utc_now()).edit(uid, changes, recording_folders)
-        if changed:
-            self._notify(Changes(talks=frozenset({uid})))
-        return changed
+        return self.edit_talks({uid: changes}, recording_folders=recording_folders)[uid]
 
     def edit_talks(
         self,

@@ -82,6 +82,7 @@ if TYPE_CHECKING:
     from desktop_app.core.archive import Archive
 
 log = logging.getLogger(__name__)
+OPENING_INDEX = "Opening the search index…"
 
 BUSY_DELAY_MS = 400  # background work shorter than this (a keystroke's search) shows no bar
 
@@ -527,12 +528,12 @@ class MainWindow(QMainWindow):
         """Open the search index (once), unless the window was made without search."""
         if self._open_search and not self.search.requested:
             # Beside the status bar's messages, never over one (an import's summary, say).
-            self._show_index_status("Opening the search index…")
+            self._show_index_status(OPENING_INDEX)
             self.search.open(self.archive)
 
     @Slot()
     def _on_search_index_ready(self) -> None:
-        if self.index_status.text() == "Opening the search index…":
+        if self.index_status.text() == OPENING_INDEX:
             self._show_index_status("")
         if not self.statusBar().currentMessage():
             self.statusBar().showMessage("Search index ready", 2000)

@@ -146,9 +146,13 @@ def sync_sources(
     def failed(source: SourceInfo, error: ArchiveError | OSError) -> SyncResult:
         message = error.message if isinstance(error, ArchiveError) else str(error)
         cause = error.__cause__
-        kind = str(cause.kind) if isinstance(cause, FetchError) else None
-        if isinstance(error, ImportCancelledError):
-            kind = "cancelled"
+        kind = (
+            "cancelled"
+            if isinstance(error, ImportCancelledError)
+            else str(cause.kind)
+            if isinstance(cause, FetchError)
+            else None
+        )
         archive.record_source_failure(source.id, message)
         return SyncResult(
             source.id, source.series, source.url, "failed", error=message, error_kind=kind

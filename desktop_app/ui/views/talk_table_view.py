@@ -42,25 +42,17 @@ class TalkTableView(QTableView):
     def header_state(self) -> QByteArray:
         """The header's state to keep, with the columns as wide as the user left them
         (not as a narrow list made them)."""
-        header = self.horizontalHeader()
-        if self._wide_widths is None:
-            return header.saveState()
-        narrow = {c: self.columnWidth(c) for c in self._wide_widths}
-        hidden = {c: self.isColumnHidden(c) for c in self.columns_hidden_when_narrow}
-        for column, width in self._wide_widths.items():
-            self.setColumnWidth(column, width)
-        for column in hidden:
-            self.setColumnHidden(column, False)
-        state = header.saveState()
-        for column, width in narrow.items():
-            self.setColumnWidth(column, width)
-        for column, was_hidden in hidden.items():
-            self.setColumnHidden(column, was_hidden)
+        narrow = self._wide_widths is not None
+        self._set_narrow(False)
+        state = self.horizontalHeader().saveState()
+        self._set_narrow(narrow)
         return state
 
     def fit_columns(self) -> None:
         """Hide or show the columns that give way in a narrow list."""
-        narrow = self.viewport().width() < self.narrow_width
+        self._set_narrow(self.viewport().width() < self.narrow_width)
+
+    def _set_narrow(self, narrow: bool) -> None:
         for column in self.columns_hidden_when_narrow:
             if self.isColumnHidden(column) != narrow:
                 self.setColumnHidden(column, narrow)
