@@ -1,6 +1,7 @@
 """GUI benchmark: cold start, keystroke-to-list latency, event-loop stalls during an import, memory.
 
-Run: `.venv/bin/python bench/gui.py [--sizes 10000,100000] [--starts 5]` (`make bench` runs it).
+Run: `.venv/bin/python bench/gui.py [--sizes 10000,100000] [--starts 5] [--engine tantivy]`
+(`make bench` runs it).
 Every figure is measured on this machine in this run, with a baseline from the same run:
 - cold start: `seminar-archive gui --exit-after-first-paint` (first paint of the window, and
   the moment its first talks are listed), median of N starts, against a bare PySide6 window;
@@ -35,7 +36,9 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from desktop_app.core.archive import Archive  # noqa: E402
 from desktop_app.core.search import SearchIndex  # noqa: E402
+from desktop_app.core.search.engines import DEFAULT_ENGINE, ENGINES  # noqa: E402
 from desktop_app.core.search.synthetic import write_synthetic_archive  # noqa: E402
+from desktop_app.core.settings import AppConfig, save_app_config  # noqa: E402
 from desktop_app.ui.talk_list_controller import SEARCH_PAGE  # noqa: E402
 
 SCRIPT = Path(sys.executable).with_name("seminar-archive")
@@ -333,14 +336,21 @@ def main() -> int:
         default=10000,
         help="larger archives are measured without a search index (its build takes long)",
     )
+    parser.add_argument(
+        "--engine", choices=ENGINES, default=DEFAULT_ENGINE, help="the search engine"
+    )
     options = parser.parse_args()
     settle_ms = 0 if options.no_settle else SETTLE_MS
+    config = Path(tempfile.mkdtemp(prefix="bench-config-")) / "config.toml"
+    save_app_config(AppConfig(search_engine=options.engine), config)
+    os.environ["SEMINAR_ARCHIVE_CONFIG"] = str(config)  # the windows of this process
     app = QApplication.instance() or QApplication(sys.argv[:1])
     rows: list[tuple[str, float, float, dict[str, float], tuple[float, float] | None]] = []
     with tempfile.TemporaryDirectory() as temporary:
         work = Path(temporary)
         bare = bare_window_start(options.starts)
-        print(f"Baseline: a bare PySide6 window paints {bare:.0f} ms after process start.\n")
+        print(f"Baseline: a bare PySide6 window paints {bare:.0f} ms after process start.")
+        print(f"Search engine: {options.engine}.\n")
         print(
             "| archive | first paint ms (× bare) | talks shown ms | keystroke p50 / p95 ms "
             "| core search p95 ms | max stall during import ms (import s) "
@@ -371,7 +381,8 @@ def main() -> int:
                 (f"synthetic {size:,}", paint, listed, {**figures, "app_mb": app_mb}, stall)
             )
             print_row(rows[-1], bare)
-        print_targets(rows, "back to back" if options.no_settle else f"{settle_ms} ms apart")
+        how = "back to back" if options.no_settle else f"{settle_ms} ms apart"
+        print_targets(rows, f"{how}, {options.engine}")
         if options.sync_size:
             feed = write_synthetic_archive(work / "feed.jsonl", options.sync_size, seed=7)
             stall, duration, added = sync_stall(app, work / "sync", feed)

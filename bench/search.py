@@ -1,6 +1,7 @@
-"""Search benchmark: Whoosh index vs SQLite FTS5 on synthetic archives of 1k/10k/100k talks.
+"""Search benchmark: the Whoosh and tantivy indexes vs SQLite FTS5 on synthetic archives.
 
-Run: `.venv/bin/python bench/search.py [--sizes 1000,10000,100000] [--repeat N]`
+Run: `.venv/bin/python bench/search.py [--sizes 1000,10000,100000] [--repeat N]
+[--engines whoosh,tantivy]`
 (`make bench` runs every size). Each size runs in its own process so that peak memory is
 that size's. Figures: build time (wall and CPU, the build's worker processes included),
 index size, peak memory, query latency p50/p95 of a fixed query mix, per query kind and of a
@@ -31,6 +32,7 @@ sys.path.insert(0, str(ROOT))
 
 from desktop_app.core.archive import Archive  # noqa: E402
 from desktop_app.core.search import SearchIndex  # noqa: E402
+from desktop_app.core.search.engines import ENGINES  # noqa: E402
 from desktop_app.core.search.synthetic import synthetic_talks, write_synthetic_archive  # noqa: E402
 
 # (label, Whoosh query, FTS5 query)
@@ -80,26 +82,40 @@ def fts5_typed(prefix: str) -> str | None:
     return " ".join(words) or None
 
 
-def run_size(size: int, repeat: int, workdir: Path) -> dict[str, Any]:
-    result: dict[str, Any] = {"talks": size}
+def run_size(size: int, repeat: int, workdir: Path, engines: list[str]) -> dict[str, Any]:
+    result: dict[str, Any] = {"talks": size, "engines": {}}
     source = write_synthetic_archive(workdir / "talks.jsonl", size)
     started = time.perf_counter()
     archive = Archive.open(workdir / "archive", import_bundled=False)
     archive.import_file(source)
     result["import_s"] = time.perf_counter() - started
-
-    index = SearchIndex.open(archive, catch_up=False)
     loads = [os.getloadavg()[0]]
+    for engine in engines:
+        result["engines"][engine] = run_engine(engine, archive, repeat, workdir)
+        loads.append(os.getloadavg()[0])
+    result.update(run_fts5(archive, repeat, workdir))
+    archive.close()
+    loads.append(os.getloadavg()[0])
+    result["load_average"] = (min(loads), max(loads))
+    return result
+
+
+def run_engine(engine: str, archive: Archive, repeat: int, workdir: Path) -> dict[str, Any]:
+    """One engine's build, query mix, typing and one-talk update on the archive."""
+    result: dict[str, Any] = {}
+    index = SearchIndex.open(archive, catch_up=False, engine=engine)
     cpu = _cpu_seconds()
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     started = time.perf_counter()
     index.rebuild()
-    result["whoosh_build_s"] = time.perf_counter() - started
-    result["whoosh_build_cpu_s"] = _cpu_seconds() - cpu
-    loads.append(os.getloadavg()[0])
+    result["build_s"] = time.perf_counter() - started
+    result["build_cpu_s"] = _cpu_seconds() - cpu
     assert index._path is not None
-    result["whoosh_size_mb"] = folder_size(index._path) / 1e6
-    result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    # The build's worker processes (none below 1,000 talks).
+    result["size_mb"] = folder_size(index._path) / 1e6
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    result["peak_rss_mb"] = rss / 1024
+    result["rss_growth_mb"] = (rss - rss_before) / 1024  # 0 when below an earlier peak
+    # The build's worker processes (Whoosh's, none below 1,000 talks; tantivy uses threads).
     result["worker_rss_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
     index.search("warm up")
@@ -118,11 +134,11 @@ def run_size(size: int, repeat: int, workdir: Path) -> dict[str, Any]:
         index.drop_caches()
         for prefix in keystrokes(TYPED):
             typed.append(index.search(prefix, limit=HITS, as_you_type=True).elapsed_ms)
-    result["whoosh_mix_ms"] = (percentile(mix, 0.5), percentile(mix, 0.95))
-    result["whoosh_kinds_ms"] = {
+    result["mix_ms"] = (percentile(mix, 0.5), percentile(mix, 0.95))
+    result["kinds_ms"] = {
         k: (statistics.median(v), percentile(v, 0.95)) for k, v in per_kind.items()
     }
-    result["whoosh_typed_ms"] = (percentile(typed, 0.5), percentile(typed, 0.95), max(typed))
+    result["typed_ms"] = (percentile(typed, 0.5), percentile(typed, 0.95), max(typed))
 
     # One talk changed by another writer, then caught up: the incremental update alone.
     updates: list[float] = []
@@ -130,7 +146,7 @@ def run_size(size: int, repeat: int, workdir: Path) -> dict[str, Any]:
         for n in range(5):
             record = next(synthetic_talks(1, seed=n))
             record["uid"] = "synthetic-000001"
-            one = workdir / f"one-{n}.jsonl"
+            one = workdir / f"one-{engine}-{n}.jsonl"
             one.write_text(
                 '{"kind": "archive", "format": "seminar-archive", "version": 1}\n'
                 + json.dumps(record)
@@ -141,14 +157,8 @@ def run_size(size: int, repeat: int, workdir: Path) -> dict[str, Any]:
             started = time.perf_counter()
             index.catch_up()
             updates.append((time.perf_counter() - started) * 1000)
-    result["whoosh_update_ms"] = statistics.median(updates)
+    result["update_ms"] = statistics.median(updates)
     index.close()
-    loads.append(os.getloadavg()[0])
-
-    result.update(run_fts5(archive, repeat, workdir))
-    archive.close()
-    loads.append(os.getloadavg()[0])
-    result["load_average"] = (min(loads), max(loads))
     return result
 
 
@@ -226,44 +236,52 @@ def run_fts5(archive: Archive, repeat: int, workdir: Path) -> dict[str, Any]:
 def print_table(rows: list[dict[str, Any]]) -> None:
     print()
     header = (
-        "| talks | build s (Whoosh / FTS5) | index MB (W / F) | peak RSS MB | "
-        "query mix p50/p95 ms (W) | (FTS5) | keystroke p50/p95/max ms (W) | (FTS5) | "
-        "update 1 talk ms | ratio W/F mix p50 | ratio W/F keystroke p95 |"
+        "| talks | engine | build s (engine / FTS5) | index MB (engine / F) | "
+        "query mix p50/p95 ms | (FTS5) | keystroke p50/p95/max ms | (FTS5) | "
+        "update 1 talk ms | mix p50 / FTS5 | keystroke p95 / FTS5 |"
     )
     print(header)
     print("|" + "---|" * 11)
     for r in rows:
-        wm, fm = r["whoosh_mix_ms"], r["fts5_mix_ms"]
-        wt, ft = r["whoosh_typed_ms"], r["fts5_typed_ms"]
-        print(
-            f"| {r['talks']:,} | {r['whoosh_build_s']:.1f} / {r['fts5_build_s']:.1f} "
-            f"| {r['whoosh_size_mb']:.1f} / {r['fts5_size_mb']:.1f} | {r['peak_rss_mb']:.0f} "
-            f"| {wm[0]:.1f} / {wm[1]:.1f} | {fm[0]:.1f} / {fm[1]:.1f} "
-            f"| {wt[0]:.1f} / {wt[1]:.1f} / {wt[2]:.1f} | {ft[0]:.1f} / {ft[1]:.1f} / {ft[2]:.1f} "
-            f"| {r['whoosh_update_ms']:.0f} | {wm[0] / max(fm[0], 1e-3):.1f}× "
-            f"| {wt[1] / max(ft[1], 1e-3):.1f}× |"
-        )
+        fm, ft = r["fts5_mix_ms"], r["fts5_typed_ms"]
+        for engine, e in r["engines"].items():
+            em, et = e["mix_ms"], e["typed_ms"]
+            print(
+                f"| {r['talks']:,} | {engine} | {e['build_s']:.1f} / {r['fts5_build_s']:.1f} "
+                f"| {e['size_mb']:.1f} / {r['fts5_size_mb']:.1f} "
+                f"| {em[0]:.1f} / {em[1]:.1f} | {fm[0]:.1f} / {fm[1]:.1f} "
+                f"| {et[0]:.1f} / {et[1]:.1f} / {et[2]:.1f} "
+                f"| {ft[0]:.1f} / {ft[1]:.1f} / {ft[2]:.1f} "
+                f"| {e['update_ms']:.0f} | {em[0] / max(fm[0], 1e-3):.1f}× "
+                f"| {et[1] / max(ft[1], 1e-3):.1f}× |"
+            )
     print()
-    print("Latency per query kind, cold, p50 / p95 ms (Whoosh · FTS5):")
+    print("Latency per query kind, cold, p50 / p95 ms:")
     print()
     kinds = [label for label, _q, _f in QUERY_MIX]
-    print("| talks | " + " | ".join(kinds) + " |")
-    print("|---|" + "---|" * len(kinds))
+    print("| talks | engine | " + " | ".join(kinds) + " |")
+    print("|---|---|" + "---|" * len(kinds))
     for r in rows:
-        cells = []
-        for kind in kinds:
-            w, f = r["whoosh_kinds_ms"][kind], r["fts5_kinds_ms"][kind]
-            cells.append(f"{w[0]:.1f} / {w[1]:.1f} · {f[0]:.1f} / {f[1]:.1f}")
-        print(f"| {r['talks']:,} | " + " | ".join(cells) + " |")
+        engines = {
+            **{n: e["kinds_ms"] for n, e in r["engines"].items()},
+            "FTS5": r["fts5_kinds_ms"],
+        }
+        for engine, figures in engines.items():
+            cells = [f"{figures[k][0]:.1f} / {figures[k][1]:.1f}" for k in kinds]
+            print(f"| {r['talks']:,} | {engine} | " + " | ".join(cells) + " |")
     print()
     for r in rows:
         low, high = r["load_average"]
         print(
-            f"  {r['talks']:,} talks: import into the database {r['import_s']:.1f} s; build "
-            f"{r['whoosh_build_s']:.1f} s wall, {r['whoosh_build_cpu_s']:.1f} s CPU; build "
-            f"workers' peak RSS {r['worker_rss_mb']:.0f} MB; load average {low:.1f}–{high:.1f} "
-            f"on {os.cpu_count()} CPUs (this benchmark's own processes included)"
+            f"  {r['talks']:,} talks: import into the database {r['import_s']:.1f} s; "
+            f"load average {low:.1f}–{high:.1f} on {os.cpu_count()} CPUs (this benchmark's "
+            "own processes included)"
         )
+        for engine, e in r["engines"].items():
+            print(
+                f"    {engine}: build {e['build_s']:.1f} s wall, {e['build_cpu_s']:.1f} s CPU; "
+                f"peak RSS {e['peak_rss_mb']:.0f} MB (build workers {e['worker_rss_mb']:.0f} MB)"
+            )
     print()
     for line in target_lines(rows):
         print(line)
@@ -278,35 +296,42 @@ def _target(what: str, figure: str, met: bool) -> str:
 
 
 def target_lines(rows: list[dict[str, Any]]) -> list[str]:
-    """Each target of the search issues beside its figure."""
+    """Each target of the search issues beside its figure, per engine."""
     lines = []
     for r in rows:
         size, talks = _size(r["talks"]), r["talks"]
-        limit = KIND_P95_MS.get(talks)
-        if limit is not None:
-            for kind, (_p50, p95) in r["whoosh_kinds_ms"].items():
-                what = f"{kind} p95 at {size} < {limit:.0f} ms"
-                lines.append(_target(what, f"{p95:.1f} ms", p95 < limit))
-        for name, index in (("p50", 0), ("p95", 1)):
-            whoosh, fts5 = r["whoosh_mix_ms"][index], r["fts5_mix_ms"][index]
-            ratio = whoosh / max(fts5, 1e-3)
-            what = f"query mix {name} at {size} within {MIX_RATIO:.0f}× of FTS5"
-            figure = f"{ratio:.1f}× ({whoosh:.1f} ms against {fts5:.1f} ms)"
-            lines.append(_target(what, figure, ratio <= MIX_RATIO))
-        seconds = REBUILD_S.get(talks)
-        if seconds is not None:
-            build = r["whoosh_build_s"]
-            what = f"rebuild of {size} talks < {seconds:.0f} s"
-            figure = f"{build:.1f} s ({r['whoosh_build_cpu_s']:.0f} s CPU)"
-            lines.append(_target(what, figure, build < seconds))
-        keystroke = KEYSTROKE_P95_MS.get(talks)
-        if keystroke is not None:
-            p95 = r["whoosh_typed_ms"][1]
-            what = f"keystroke p95 at {size} < {keystroke:.0f} ms (first round)"
-            lines.append(_target(what, f"{p95:.1f} ms", p95 < keystroke))
-        update = r["whoosh_update_ms"]
-        what = f"update of one talk at {size} < {UPDATE_MS:.0f} ms (first round)"
-        lines.append(_target(what, f"{update:.0f} ms", update < UPDATE_MS))
+        for engine, e in r["engines"].items():
+            lines.extend(f"{line} ({engine})" for line in _engine_targets(size, talks, e, r))
+    return lines
+
+
+def _engine_targets(size: str, talks: int, e: dict[str, Any], r: dict[str, Any]) -> list[str]:
+    lines = []
+    limit = KIND_P95_MS.get(talks)
+    if limit is not None:
+        for kind, (_p50, p95) in e["kinds_ms"].items():
+            what = f"{kind} p95 at {size} < {limit:.0f} ms"
+            lines.append(_target(what, f"{p95:.1f} ms", p95 < limit))
+    for name, number in (("p50", 0), ("p95", 1)):
+        ours, fts5 = e["mix_ms"][number], r["fts5_mix_ms"][number]
+        ratio = ours / max(fts5, 1e-3)
+        what = f"query mix {name} at {size} within {MIX_RATIO:.0f}× of FTS5"
+        figure = f"{ratio:.1f}× ({ours:.1f} ms against {fts5:.1f} ms)"
+        lines.append(_target(what, figure, ratio <= MIX_RATIO))
+    seconds = REBUILD_S.get(talks)
+    if seconds is not None:
+        build = e["build_s"]
+        what = f"rebuild of {size} talks < {seconds:.0f} s"
+        figure = f"{build:.1f} s ({e['build_cpu_s']:.0f} s CPU)"
+        lines.append(_target(what, figure, build < seconds))
+    keystroke = KEYSTROKE_P95_MS.get(talks)
+    if keystroke is not None:
+        p95 = e["typed_ms"][1]
+        what = f"keystroke p95 at {size} < {keystroke:.0f} ms (first round)"
+        lines.append(_target(what, f"{p95:.1f} ms", p95 < keystroke))
+    update = e["update_ms"]
+    what = f"update of one talk at {size} < {UPDATE_MS:.0f} ms (first round)"
+    lines.append(_target(what, f"{update:.0f} ms", update < UPDATE_MS))
     return lines
 
 
@@ -314,12 +339,16 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000,100000", help="comma-separated sizes")
     parser.add_argument("--repeat", type=int, default=5, help="rounds of the query mix")
+    parser.add_argument(
+        "--engines", default=",".join(ENGINES), help="comma-separated search engines"
+    )
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)  # one size, JSON out
     options = parser.parse_args()
+    engines = [e for e in options.engines.split(",") if e.strip()]
     if options.one:
         workdir = Path(tempfile.mkdtemp(prefix="search-bench-"))
         try:
-            print(json.dumps(run_size(options.one, options.repeat, workdir)))
+            print(json.dumps(run_size(options.one, options.repeat, workdir, engines)))
         finally:
             shutil.rmtree(workdir, ignore_errors=True)
         return 0
@@ -327,7 +356,10 @@ def main() -> int:
     for size in (int(s) for s in options.sizes.split(",") if s.strip()):
         print(f"{size:,} talks…", file=sys.stderr, flush=True)
         done = subprocess.run(
-            [sys.executable, __file__, "--one", str(size), "--repeat", str(options.repeat)],
+            [
+                *(sys.executable, __file__, "--one", str(size)),
+                *("--repeat", str(options.repeat), "--engines", options.engines),
+            ],
             check=True,
             capture_output=True,
             text=True,

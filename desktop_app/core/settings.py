@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 import tomli_w
 
 from desktop_app.core.errors import InputError
+from desktop_app.core.search.engines import DEFAULT_ENGINE, ENGINES
 
 CONFIG_ENV = "SEMINAR_ARCHIVE_CONFIG"
 THEMES = ("system", "light", "dark")
@@ -35,6 +36,7 @@ class AppConfig:
     last_calendar_target: str = "system"
     update_on_start: bool = False  # sync every source when the app starts
     backups_to_keep: int = 7  # daily backups kept in the archive's backups/ (0: none made)
+    search_engine: str = DEFAULT_ENGINE  # one of ENGINES; another engine's index is rebuilt
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,8 @@ def load_app_config(path: Path | None = None) -> AppConfig:
     config = _from_mapping(AppConfig, _read_toml(path), path)
     if config.theme not in THEMES:
         raise InputError(f"{path}: field 'theme' must be one of {', '.join(THEMES)}")
+    if config.search_engine not in ENGINES:
+        raise InputError(f"{path}: field 'search_engine' must be one of {', '.join(ENGINES)}")
     return config
 
 

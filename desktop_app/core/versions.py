@@ -6,13 +6,14 @@ import sqlite3
 
 
 def library_versions() -> dict[str, str]:
-    """SQLite, SQLAlchemy and Whoosh versions, by name, in that order."""
+    """SQLite, SQLAlchemy, Whoosh and tantivy versions, by name, in that order."""
     import sqlalchemy
 
-    from desktop_app.core.search import whoosh_version
+    from desktop_app.core.search import tantivy_version, whoosh_version
 
     return {
         "SQLite": sqlite3.sqlite_version,
         "SQLAlchemy": sqlalchemy.__version__,
         "Whoosh": whoosh_version(),
+        "tantivy": tantivy_version(),
     }

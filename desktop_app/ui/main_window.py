@@ -748,8 +748,11 @@ class MainWindow(QMainWindow):
             self.config, self.archive.folder, self, data_dir=self.shared.data_dir
         )
         if dialog.exec():
+            engine = self.config.search_engine
             self.config = dialog.result_config()
             save_app_config(self.config)
+            if self.config.search_engine != engine and self.search.requested:
+                self.search.switch_engine(self.archive)
             self.display_zone = self._zone_from_config()
             self.model.set_display_zone(self.display_zone)
             from desktop_app.ui.application import apply_theme

@@ -83,6 +83,45 @@ class SearchIndexController(QObject):
             self._tasks.submit(old.close, lane="search")
         self.open(archive)
 
+    def switch_engine(self, archive: Archive) -> None:
+        """Build the index with the engine the preferences now name, beside the one in use
+        (which keeps answering), then swap it in."""
+        old = self.index
+        if old is None:
+            self.reopen(archive)
+            return
+        self._catching_up = True
+        self.status.emit("Rebuilding the search index with the new search engine")
+
+        def build() -> Any:
+            from desktop_app.core.search import SearchIndex
+
+            index = SearchIndex.open(archive, catch_up=False)
+            try:
+                index.catch_up(self._report_progress)
+            except BaseException:
+                index.close()
+                raise
+            return index
+
+        def built(index: Any) -> None:
+            self._catching_up = False
+            self.status.emit("")
+            if self.index is not old:  # the archive changed meanwhile: not this one's
+                self._tasks.submit(index.close, lane="search")
+                return
+            self._tasks.submit(old.close, lane="search")
+            self._on_opened(index)
+            self.updated.emit()
+
+        def failed(error: Exception) -> None:
+            self._catching_up = False
+            self.status.emit("")
+            if not isinstance(error, IndexClosingError):
+                self.failed.emit("The search index could not be rebuilt.", str(error))
+
+        self._tasks.submit(build, built, failed, lane="io")
+
     @Slot()
     def catch_up(self) -> None:
         """Bring the index up to date in the background; searches use the old one meanwhile."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from importlib import metadata
 
 import PySide6
 import sqlalchemy
@@ -48,5 +49,6 @@ def test_about_lists_the_versions_of_qt_and_the_libraries(qtbot: QtBot, archive:
         "SQLite": sqlite3.sqlite_version,
         "SQLAlchemy": sqlalchemy.__version__,
         "Whoosh": whoosh.versionstring(),
+        "tantivy": metadata.version("tantivy"),
     }.items():
         assert f"<td>{name}&nbsp;&nbsp;</td><td>{version}</td>" in text

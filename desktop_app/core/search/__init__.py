@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from desktop_app.core.search.results import IndexCheck, SearchHit, SearchResult
@@ -12,7 +13,14 @@ from desktop_app.core.search.results import IndexCheck, SearchHit, SearchResult
 if TYPE_CHECKING:
     from desktop_app.core.search.index import SearchIndex
 
-__all__ = ["IndexCheck", "SearchHit", "SearchIndex", "SearchResult", "whoosh_version"]
+__all__ = [
+    "IndexCheck",
+    "SearchHit",
+    "SearchIndex",
+    "SearchResult",
+    "tantivy_version",
+    "whoosh_version",
+]
 
 
 def whoosh_version() -> str:
@@ -20,6 +28,15 @@ def whoosh_version() -> str:
     import whoosh
 
     return str(whoosh.versionstring())
+
+
+def tantivy_version() -> str:
+    """The version of the tantivy library (the other search engine), e.g. "0.27.0"."""
+    import tantivy
+
+    described = str(tantivy.__version__)  # "tantivy v0.27.0, index_format v7"
+    found = re.search(r"v(\d[\w.]*)", described)
+    return found.group(1) if found else described
 
 
 def __getattr__(name: str) -> Any:

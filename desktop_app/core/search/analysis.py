@@ -224,6 +224,18 @@ class TextAnalyzer(_OnePassTokenizer):
                         places.append(position + gained)
         return found
 
+    def term_sequence(self, value: str) -> list[tuple[str, ...]]:
+        """The index terms of `value` position by position (the same positions as
+        `term_positions`, counted from the first): most positions hold one term, a TeX
+        command two (its name and its symbol)."""
+        sequence: list[tuple[str, ...]] = []
+        word_terms = self.word_terms
+        for word in _WORD.findall(value):
+            terms = word_terms(word)
+            if terms:
+                sequence.extend(terms)
+        return sequence
+
     def __call__(
         self,
         value: str,

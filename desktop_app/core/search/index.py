@@ -25,12 +25,18 @@ from desktop_app.core.records import Changes, TalkData, TalkFilter
 from desktop_app.core.search import spelling, storage
 from desktop_app.core.search.analysis import fold, word_stems, words
 from desktop_app.core.search.docsets import DocSets
+from desktop_app.core.search.engines import ENGINES
 from desktop_app.core.search.highlight import Marks, fragment, mark_all, matched_spans
 from desktop_app.core.search.limits import bound_query
 from desktop_app.core.search.queries import QueryBuilder, QueryPlan
 from desktop_app.core.search.ranking import Ranker
 from desktop_app.core.search.results import FACET_NAMES, IndexCheck, SearchHit, SearchResult
-from desktop_app.core.search.schema import DEFAULT_FIELDS, talk_digest, talk_document
+from desktop_app.core.search.schema import (
+    DEFAULT_FIELDS,
+    SCHEMA_VERSION,
+    talk_digest,
+    talk_document,
+)
 from desktop_app.core.search.stopwords import is_key_term_noise
 from desktop_app.core.search.ties import numeric_column, tied_top_scores, tolerance
 from desktop_app.core.search.writers import ParallelWriter, SegmentWriter
@@ -63,6 +69,9 @@ class SearchIndex:
     the index in use and swaps it in when complete, so searches keep answering meanwhile.
     """
 
+    engine = storage.ENGINE  # the engine and version an index folder's state names
+    schema_version = SCHEMA_VERSION
+
     def __init__(self, archive: Archive) -> None:
         self.archive = archive
         self.folder = storage.IndexFolder(archive.index_folder)
@@ -89,14 +98,32 @@ class SearchIndex:
 
     @classmethod
     def open(
-        cls, archive: Archive, *, catch_up: bool = True, progress: Progress | None = None
+        cls,
+        archive: Archive,
+        *,
+        catch_up: bool = True,
+        progress: Progress | None = None,
+        engine: str | None = None,
     ) -> SearchIndex:
         """Open the archive's index and listen to its changes.
 
         With `catch_up` (the default) the index is brought in step with the database first
         (incrementally, or by a full rebuild); the GUI passes False and calls `catch_up()`
-        on a worker thread.
+        on a worker thread. `engine` chooses the search engine (`ENGINES`; None: the one
+        the user's preferences name, Whoosh by default); another engine's index is rebuilt.
         """
+        if engine is None:
+            from desktop_app.core.settings import load_app_config
+
+            engine = load_app_config().search_engine
+        if engine not in ENGINES:
+            raise InputError(
+                f"unknown search engine {engine!r}", "Use one of: " + ", ".join(ENGINES)
+            )
+        if engine == "tantivy" and cls is SearchIndex:
+            from desktop_app.core.search.tantivy_index import TantivyIndex
+
+            cls = TantivyIndex
         index = cls(archive)
         index.folder.remove_stale()
         index._load()
@@ -110,16 +137,25 @@ class SearchIndex:
         if path is None:
             return
         state = storage.read_state(path)
-        if state is None or not state.current:
+        if state is None or not state.written_by(self.engine, self.schema_version):
             log.info("index in %s is from another version; it will be rebuilt", path)
             return
         try:
-            ix = storage.open_index(path)
+            ix = self._open_engine_index(path)
         except Exception as error:  # a damaged cache: rebuilt by catch_up
             log.warning("the search index in %s cannot be read (%s); rebuilding", path, error)
             return
         with self._write_lock:
             self._ix, self._path, self._generation = ix, path, state.generation
+
+    def _open_engine_index(self, path: Path) -> Any:
+        return storage.open_index(path)
+
+    def _write_state(self, path: Path, generation: int) -> None:
+        storage.write_state(path, generation, self.engine, self.schema_version)
+
+    def _doc_count(self) -> int:
+        return int(self._ix.doc_count())
 
     def close(self) -> None:
         """Stop listening and release the searcher."""
@@ -192,7 +228,7 @@ class SearchIndex:
                 self.rebuild(progress)
 
     def _count_differs(self) -> bool:
-        return bool(self._ix.doc_count() != self.archive.count_talks())
+        return self._doc_count() != self.archive.count_talks()
 
     def update_talks(self, uids: Iterable[str]) -> None:
         """Re-index the named talks now (deleted ones leave the index)."""
@@ -237,7 +273,7 @@ class SearchIndex:
         small = total <= SMALL_UPDATE and len(writer.segments) < SEGMENTS_BEFORE_MERGE
         writer.commit(merge=not small)
         spelling.write_counts(self._path, counts, append=True)
-        storage.write_state(self._path, generation)
+        self._write_state(self._path, generation)
         self._generation = generation
         log.debug("index updated: %d changed, %d deleted", total, len(deleted))
 
@@ -285,7 +321,7 @@ class SearchIndex:
             path = self.folder.new_folder()
             try:
                 ix = self._build(path, total, progress, procs)
-                storage.write_state(path, generation)
+                self._write_state(path, generation)
                 storage.sync_folder(path)
             except BaseException:
                 shutil.rmtree(path, ignore_errors=True)
@@ -338,23 +374,28 @@ class SearchIndex:
                 state = storage.read_state(path)
                 problem = (
                     "the search index cannot be read"
-                    if state is None or state.current
+                    if state is None or state.written_by(self.engine, self.schema_version)
                     else f"the search index was written by {state.engine}, schema "
                     f"{state.schema_version}; it must be rebuilt"
                 )
             return IndexCheck(database, None, 0, len(talks), tuple(sorted(talks)), (), (), problem)
-        indexed: dict[str, bytes] = {}
-        with ix.searcher() as searcher:
-            reader = searcher.reader()
-            uids, digests = reader.column_reader("uid"), reader.column_reader("digest")
-            for docnum in reader.all_doc_ids():
-                indexed[uids[docnum]] = digests[docnum]
+        indexed = self._indexed_digests(ix)
         missing = tuple(sorted(set(talks) - set(indexed)))
         extra = tuple(sorted(set(indexed) - set(talks)))
         outdated = tuple(
             sorted(u for u, d in talks.items() if u in indexed and bytes(indexed[u]) != d)
         )
         return IndexCheck(database, generation, len(indexed), len(talks), missing, extra, outdated)
+
+    def _indexed_digests(self, ix: Any) -> dict[str, bytes]:
+        """Every indexed talk's uid and digest."""
+        indexed: dict[str, bytes] = {}
+        with ix.searcher() as searcher:
+            reader = searcher.reader()
+            uids, digests = reader.column_reader("uid"), reader.column_reader("digest")
+            for docnum in reader.all_doc_ids():
+                indexed[uids[docnum]] = digests[docnum]
+        return indexed
 
     # ------------------------------------------------------------------ searching
 
@@ -437,8 +478,7 @@ class SearchIndex:
             searcher = self._current_searcher()
             if searcher is None:
                 return _empty(query, started, NOT_READY, facets)
-            assert self._builder is not None
-            plan = self._builder.plan(query, searcher.reader(), as_you_type=as_you_type)
+            plan = self._plan(query, searcher, as_you_type)
             if plan.query is None:
                 return _empty(query, started, plan.message, facets)
             docset = self._filter_docs(searcher, talk_filter, allowed)
@@ -450,6 +490,7 @@ class SearchIndex:
                 )
             except Exception:  # a query Whoosh accepted but cannot run: plain words
                 log.debug("query %r failed; searching its words", query, exc_info=True)
+                assert self._builder is not None
                 fallback = QueryPlan(
                     self._builder.plain_words(query),
                     plan.marks,
@@ -589,10 +630,18 @@ class SearchIndex:
             searcher = self._current_searcher()
             if searcher is None:
                 return {}
-            assert self._builder is not None
-            plan = self._builder.plan(query, searcher.reader(), as_you_type=as_you_type)
-            stored = searcher.document(uid=uid)
+            plan = self._plan(query, searcher, as_you_type)
+            stored = self._stored(searcher, uid)
             return _highlights(stored, plan.marks) if stored else {}
+
+    def _plan(self, query: str, searcher: Any, as_you_type: bool = False) -> QueryPlan:
+        assert self._builder is not None
+        return self._builder.plan(query, searcher.reader(), as_you_type=as_you_type)
+
+    def _stored(self, searcher: Any, uid: str) -> dict[str, Any] | None:
+        """The stored fields (title, abstract) of a talk, None when not indexed."""
+        stored: dict[str, Any] | None = searcher.document(uid=uid)
+        return stored
 
     def _database_filter(self, talk_filter: TalkFilter) -> set[str] | None:
         """Uids allowed by the parts of the filter the index does not answer for.
@@ -648,23 +697,29 @@ class SearchIndex:
         vocabulary = self._words()
         if vocabulary is None or not vocabulary.counts:
             return None
-        reader = searcher.reader()
 
         def talks_with(word: str) -> int:
             stems = word_stems(word)
-            return min(int(max(reader.doc_frequency(f, s) for f in DEFAULT_FIELDS)) for s in stems)
+            return min(
+                max(self._doc_frequency(searcher, f, s) for f in DEFAULT_FIELDS) for s in stems
+            )
 
         suggestion = spelling.correct(text, vocabulary, talks_with, few_hits=total < FEW_HITS)
         if suggestion is None or suggestion == text.strip():
             return None
-        assert self._builder is not None
-        plan = self._builder.plan(suggestion, reader)
+        plan = self._plan(suggestion, searcher)
         if plan.query is None:
             return None
-        found = self._docsets(searcher).matching(plan.query)
+        return suggestion if self._count_matching(searcher, plan.query, docset) > total else None
+
+    def _doc_frequency(self, searcher: Any, field: str, term: str) -> int:
+        return int(searcher.reader().doc_frequency(field, term))
+
+    def _count_matching(self, searcher: Any, query: Any, docset: Any) -> int:
+        found = self._docsets(searcher).matching(query)
         if docset is not None:
             found = found & docset
-        return suggestion if len(found) > total else None
+        return len(found)
 
     def _words(self) -> spelling.Vocabulary | None:
         """The archive's words kept beside the current index (reloaded when they change)."""

@@ -46,8 +46,12 @@ class IndexState:
 
     @property
     def current(self) -> bool:
-        """True when written by this schema and engine."""
-        return self.schema_version == SCHEMA_VERSION and self.engine == ENGINE
+        """True when written by this schema and Whoosh version."""
+        return self.written_by(ENGINE)
+
+    def written_by(self, engine: str, schema_version: int = SCHEMA_VERSION) -> bool:
+        """True when written by `engine` (name and version) with this schema."""
+        return self.schema_version == schema_version and self.engine == engine
 
 
 class IndexFolder:
@@ -143,9 +147,11 @@ def read_state(path: Path) -> IndexState | None:
         return None
 
 
-def write_state(path: Path, generation: int) -> None:
+def write_state(
+    path: Path, generation: int, engine: str = ENGINE, schema_version: int = SCHEMA_VERSION
+) -> None:
     """Record (atomically) which database generation the index in `path` reflects."""
-    data = {"schema_version": SCHEMA_VERSION, "engine": ENGINE, "generation": generation}
+    data = {"schema_version": schema_version, "engine": engine, "generation": generation}
     temporary = path / f"{STATE}.{uuid.uuid4().hex[:8]}.tmp"
     temporary.write_text(json.dumps(data) + "\n", encoding="utf-8")
     _fsync_file(temporary)

@@ -1,5 +1,5 @@
 """Preferences: data folder, display time zone, reminders, recordings folders, CalDAV, theme,
-shared archive."""
+search engine, shared archive."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.core.search.engines import ENGINE_LABELS, ENGINES
 from desktop_app.core.settings import THEMES, AppConfig
 from desktop_app.ui.dialogs.shared_archive_box import SharedArchiveBox
 
@@ -99,6 +100,18 @@ class PreferencesDialog(QDialog):
         self.theme.addItems(list(THEMES))
         self.theme.setCurrentText(config.theme)
         form.addRow("Theme:", self.theme)
+
+        self.engine = QComboBox()
+        self.engine.setAccessibleName("Search engine")
+        self.engine.setToolTip(
+            "The library that indexes and searches the talks. The same queries and results; "
+            "Tantivy builds the index and answers long or fuzzy queries faster. Changing it "
+            "rebuilds the index in the background while the current one keeps answering."
+        )
+        for name in ENGINES:
+            self.engine.addItem(ENGINE_LABELS[name], name)
+        self.engine.setCurrentIndex(ENGINES.index(config.search_engine))
+        form.addRow("Search engine:", self.engine)
 
         self.folders = QListWidget()
         self.folders.setAccessibleName("Recordings folders")
@@ -199,6 +212,7 @@ class PreferencesDialog(QDialog):
             update_on_start=self.update_on_start.isChecked(),
             backups_to_keep=self.backups.value(),
             theme=self.theme.currentText(),
+            search_engine=str(self.engine.currentData()),
             recording_folders=[self.folders.item(i).text() for i in range(self.folders.count())],
             caldav_url=self.caldav_url.text().strip(),
             caldav_username=self.caldav_user.text().strip(),

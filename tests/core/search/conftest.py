@@ -9,20 +9,24 @@ import pytest
 
 from desktop_app.core.archive import Archive
 from desktop_app.core.search import SearchIndex
+from desktop_app.core.search.engines import ENGINES
 
 
-@pytest.fixture(scope="module")
-def bundled_index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SearchIndex]:
-    """An index of the bundled archive, shared by the tests of a module (read only)."""
+@pytest.fixture(scope="module", params=ENGINES)
+def bundled_index(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[SearchIndex]:
+    """An index of the bundled archive, shared by the tests of a module (read only), once
+    per search engine."""
     folder = tmp_path_factory.mktemp("bundled") / "archive"
-    with Archive.open(folder) as archive, SearchIndex.open(archive) as index:
+    with Archive.open(folder) as archive, SearchIndex.open(archive, engine=request.param) as index:
         yield index
 
 
-@pytest.fixture
-def fresh_index(archive: Archive) -> Iterator[SearchIndex]:
-    """An index of the bundled archive that a test may change."""
-    with SearchIndex.open(archive) as index:
+@pytest.fixture(params=ENGINES)
+def fresh_index(request: pytest.FixtureRequest, archive: Archive) -> Iterator[SearchIndex]:
+    """An index of the bundled archive that a test may change, once per search engine."""
+    with SearchIndex.open(archive, engine=request.param) as index:
         yield index
 
 

@@ -45,6 +45,7 @@ def _exhaustive(searcher: object, query: object, limit: int) -> list[tuple[float
     return list(collector.results().top_n)
 
 
+@pytest.mark.parametrize("bundled_index", ["whoosh"], indirect=True)  # Whoosh's own scoring
 @pytest.mark.parametrize(("text", "as_you_type"), QUERIES)
 def test_ranker_matches_whoosh_scoring(
     bundled_index: SearchIndex, text: str, as_you_type: bool
@@ -66,6 +67,7 @@ def test_ranker_matches_whoosh_scoring(
     assert [s for s, _d in ours] == pytest.approx([s for s, _d in theirs], rel=1e-9)
 
 
+@pytest.mark.parametrize("bundled_index", ["whoosh"], indirect=True)  # Whoosh's own scoring
 def test_ranges_are_left_to_whoosh(bundled_index: SearchIndex) -> None:
     with bundled_index._search_lock:
         searcher = bundled_index._current_searcher()
@@ -77,6 +79,7 @@ def test_ranges_are_left_to_whoosh(bundled_index: SearchIndex) -> None:
     assert bundled_index.search('"neural collapse"').hits
 
 
+@pytest.mark.parametrize("bundled_index", ["whoosh"], indirect=True)  # Whoosh's own scoring
 def test_fuzzy_terms_are_whooshs_and_transpositions(bundled_index: SearchIndex) -> None:
     from whoosh import query as wq
 
@@ -103,6 +106,7 @@ def test_search_ranks_with_remembered_scores_after_an_update(fresh_index: Search
     assert [h.uid for h in after.hits] == [h.uid for h in before.hits]
 
 
+@pytest.mark.parametrize("fresh_index", ["whoosh"], indirect=True)  # Whoosh's segments
 def test_fuzzy_terms_after_a_commit_read_only_the_new_segments_terms(
     archive: Archive, fresh_index: SearchIndex, tmp_path: Path
 ) -> None:

@@ -1,0 +1,185 @@
+"""The two search engines: chosen in the preferences, the same answers, each rebuilt from the
+other's index, and a tantivy index kept in step across processes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import tomli_w
+
+from desktop_app.cli import main
+from desktop_app.core.archive import Archive
+from desktop_app.core.errors import InputError
+from desktop_app.core.records import TalkFilter
+from desktop_app.core.search import SearchIndex
+from desktop_app.core.search.storage import INDEX_FOLDER, IndexFolder, read_state
+from desktop_app.core.search.tantivy_index import TantivyIndex
+from desktop_app.core.settings import AppConfig, load_app_config, save_app_config
+
+# Every kind of query: words, names, phrases, prefixes, fuzzy terms, fields, ranges, boolean
+# operators, TeX, compounds and spelling variants.
+QUERIES = [
+    "learning",
+    "implicit regularization",
+    "regularisation",
+    "Gurbuzbalaban",
+    '"neural networks"',
+    '"double descent"',
+    'title:"neural networks"',
+    '"neural collapse"~3',
+    "memoriz*",
+    "optim*",
+    "gradiant~",
+    "stabilty~2",
+    "title:kernel",
+    "speaker:lawrence",
+    "series:owml",
+    "year:2021",
+    "year:[2020 TO 2022]",
+    "date:2022",
+    "has_recording:yes",
+    "kernel OR transformer",
+    "learning NOT kernel",
+    "\\epsilon adversary",
+    "non-convex",
+    "nonconvex",
+    "non convex",
+    "tag:optimization",
+    "zzzunknownword",
+    "((unbalanced",
+]
+
+
+@pytest.fixture(scope="module")
+def both(tmp_path_factory: pytest.TempPathFactory) -> tuple[SearchIndex, SearchIndex]:
+    """A Whoosh index and a tantivy index of the bundled archive (two archive folders)."""
+    indexes = []
+    for engine in ("whoosh", "tantivy"):
+        folder = tmp_path_factory.mktemp(engine) / "archive"
+        archive = Archive.open(folder)
+        indexes.append(SearchIndex.open(archive, engine=engine))
+    whoosh, tantivy = indexes
+    yield whoosh, tantivy
+    for index in indexes:
+        index.close()
+        index.archive.close()
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_both_engines_find_the_same_talks(
+    both: tuple[SearchIndex, SearchIndex], query: str
+) -> None:
+    whoosh, tantivy = both
+    assert isinstance(tantivy, TantivyIndex) and not isinstance(whoosh, TantivyIndex)
+    theirs, ours = whoosh.search(query, limit=1000), tantivy.search(query, limit=1000)
+    assert ours.total == theirs.total, query
+    assert {h.uid for h in ours.hits} == {h.uid for h in theirs.hits}
+    assert ours.message == theirs.message
+    assert ours.suggestion == theirs.suggestion
+    if ours.hits:
+        # The best are the same talks; their order may differ where scores are close (a
+        # title match weighs more in tantivy's BM25, which normalises short fields more).
+        assert ours.hits[0].uid in {h.uid for h in theirs.hits[:5]}, query
+        assert theirs.hits[0].uid in {h.uid for h in ours.hits[:5]}, query
+
+
+@pytest.mark.parametrize(
+    ("query", "talk_filter"),
+    [
+        ("learning", TalkFilter(year=2021)),
+        ("learning", TalkFilter(series="owml", has_recording=True)),
+        ("optimization", TalkFilter(has_recording=False)),
+        ("learning", TalkFilter(starred=True)),
+    ],
+)
+def test_both_engines_filter_and_count_facets_alike(
+    both: tuple[SearchIndex, SearchIndex], query: str, talk_filter: TalkFilter
+) -> None:
+    whoosh, tantivy = both
+    theirs = whoosh.search(query, limit=500, facets=True, talk_filter=talk_filter)
+    ours = tantivy.search(query, limit=500, facets=True, talk_filter=talk_filter)
+    assert ours.total == theirs.total
+    assert [h.uid for h in ours.hits] == [h.uid for h in ours.hits]
+    assert ours.facets == theirs.facets
+
+
+@pytest.mark.parametrize("sort", ["date", "-date", "title"])
+def test_both_engines_sort_alike(both: tuple[SearchIndex, SearchIndex], sort: str) -> None:
+    whoosh, tantivy = both
+    theirs = whoosh.search("learning", sort=sort, limit=30)
+    ours = tantivy.search("learning", sort=sort, limit=30)
+    assert [h.uid for h in ours.hits] == [h.uid for h in theirs.hits]
+
+
+def test_both_engines_complete_the_word_being_typed(
+    both: tuple[SearchIndex, SearchIndex],
+) -> None:
+    whoosh, tantivy = both
+    for typed in ["regu", "implicit regu", "Gurb", "diffusion mod", "zzzq"]:
+        theirs = whoosh.search(typed, as_you_type=True, limit=500)
+        ours = tantivy.search(typed, as_you_type=True, limit=500)
+        assert ours.total == theirs.total, typed
+        assert ours.marks == theirs.marks
+        assert ours.suggestion == theirs.suggestion
+
+
+def test_the_preferences_choose_the_engine_and_a_switch_rebuilds(archive: Archive) -> None:
+    with SearchIndex.open(archive) as index:
+        assert not isinstance(index, TantivyIndex)  # Whoosh by default
+        whoosh_total = index.search("learning").total
+    save_app_config(AppConfig(search_engine="tantivy"))
+    with SearchIndex.open(archive) as index:
+        assert isinstance(index, TantivyIndex)
+        assert index.search("learning").total == whoosh_total
+        path = IndexFolder(archive.folder / INDEX_FOLDER).current()
+        assert path is not None
+        state = read_state(path)
+        assert state is not None and state.engine.startswith("tantivy ")
+        assert index.check().ok
+    save_app_config(AppConfig(search_engine="whoosh"))
+    with SearchIndex.open(archive) as index:  # back: Whoosh's index is rebuilt
+        assert not isinstance(index, TantivyIndex)
+        assert index.search("learning").total == whoosh_total
+
+
+def test_an_unknown_engine_is_an_error_naming_the_field(tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text(tomli_w.dumps({"search_engine": "lucene"}), encoding="utf-8")
+    with pytest.raises(InputError, match="search_engine"):
+        load_app_config(config)
+    with pytest.raises(InputError, match="unknown search engine"):
+        SearchIndex.open(Archive.open(tmp_path / "archive"), engine="lucene")
+
+
+def test_a_tantivy_index_follows_changes_made_by_another_index(archive: Archive) -> None:
+    with (
+        SearchIndex.open(archive, engine="tantivy") as first,
+        SearchIndex.open(archive, engine="tantivy", catch_up=False) as second,
+    ):
+        assert second.search("zyxwordnew").total == 0
+        uid = first.search("learning", limit=1).hits[0].uid
+        [talk] = archive.iter_talks([uid])
+        archive.edit_talk(uid, {"title": f"{talk.title} zyxwordnew"})  # indexed by both
+        assert first.search("zyxwordnew").total == 1
+        assert second.search("zyxwordnew").hits[0].uid == uid
+
+
+def test_the_cli_searches_with_the_engine_the_preferences_name(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    save_app_config(AppConfig(search_engine="tantivy"))
+    folder = str(tmp_path / "archive")
+    assert main(["--data-dir", folder, "search", '"neural collapse"', "--json"]) == 0
+    answer = json.loads(capsys.readouterr().out)
+    assert answer["hits"][0]["uid"] == "talk-415abfefddb4"
+    path = IndexFolder(tmp_path / "archive" / INDEX_FOLDER).current()
+    assert path is not None
+    state = read_state(path)
+    assert state is not None and state.engine.startswith("tantivy ")
+    assert main(["--data-dir", folder, "check"]) == 0
+    assert main(["--data-dir", folder, "reindex"]) == 0
+    capsys.readouterr()
+    assert main(["--data-dir", folder, "search", "steerable", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["hits"][0]["uid"] == "talk-2937e22795a1"
