@@ -34,7 +34,7 @@ def tantivy_version() -> str:
     """The version of the tantivy library (the other search engine), e.g. "0.27.0"."""
     import tantivy
 
-    described = str(tantivy.__version__)  # "tantivy v0.27.0, index_format v7"
+    described = str(getattr(tantivy, "__version__", ""))  # "tantivy v0.27.0, index_format v7"
     found = re.search(r"v(\d[\w.]*)", described)
     return found.group(1) if found else described
 

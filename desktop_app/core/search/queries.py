@@ -5,6 +5,7 @@ from __future__ import annotations
 import heapq
 import itertools
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -61,6 +62,13 @@ class QueryBuilder:
         # (segment id, field) → the segment's terms: a segment never changes its terms, so a
         # commit (a new reader) reads only the new segments' terms.
         self._lexicons: dict[tuple[str, str], Lexicon] = {}
+
+    def learn_terms(self, segment_id: str, terms: dict[str, set[str]]) -> None:
+        """Add `terms` (by field) to the term lists kept for `segment_id` (an index whose
+        segments are not seen one by one, and whose added documents' terms are known)."""
+        for (segment, field), lexicon in self._lexicons.items():
+            if segment == segment_id and terms.get(field):
+                lexicon.add(terms[field])
 
     def plan(self, text: str, reader: Any, *, as_you_type: bool = False) -> QueryPlan:
         """The query for `text`; malformed input falls back to its plain words."""
@@ -191,10 +199,20 @@ class Lexicon:
 
     def __init__(self, reader: Any, field: str) -> None:
         self.by_start: dict[str, list[str]] = {}
+        self._known: set[str] | None = None  # made by the first `add`
         from_bytes = reader.schema[field].from_bytes
         for btext in reader.lexicon(field):
             term = from_bytes(btext)
             if isinstance(term, str):
+                self.by_start.setdefault(term[:1], []).append(term)
+
+    def add(self, terms: Iterable[str]) -> None:
+        """Learn terms that documents added since brought (those known are skipped)."""
+        if self._known is None:
+            self._known = {t for group in self.by_start.values() for t in group}
+        for term in terms:
+            if term not in self._known:
+                self._known.add(term)
                 self.by_start.setdefault(term[:1], []).append(term)
 
     def within(self, text: str, maxdist: int, prefix: int) -> list[str]:

@@ -51,7 +51,7 @@ from desktop_app.core.search.ties import tolerance
 
 log = logging.getLogger("desktop_app.core.search")
 
-ENGINE = f"tantivy {tantivy.__version__}"  # the index format's version included
+ENGINE = f"tantivy {getattr(tantivy, '__version__', '')}"  # the index format's version included
 SCHEMA_VERSION = 1  # of the tantivy index's fields; an index of another version is rebuilt
 TERMS_TOKENIZER = "terms"  # the analysed terms, split at spaces
 POSITION_FIELDS = ("title", "speaker", "abstract", "bio", "extra", "papers", "text")
@@ -93,9 +93,11 @@ def _with_tokenizer(ix: Any) -> Any:
 class DocumentMaker:
     """Talks to tantivy documents (one per process: the analyzers remember words)."""
 
-    def __init__(self) -> None:
+    def __init__(self, keep_terms: bool = False) -> None:
         self.text = text_analyzer()
         self.completion = completion_analyzer()
+        # The terms of the documents made, by field (for the kept term lists of fuzzy terms).
+        self.terms: dict[str, set[str]] | None = {} if keep_terms else None
 
     def document(self, talk: TalkData) -> tuple[Any, tuple[str, str]]:
         """The talk's document, and the texts whose words the spelling counts take."""
@@ -127,12 +129,20 @@ class DocumentMaker:
         doc.add_bytes("title_text", values["title"].encode("utf-8"))
         doc.add_bytes("abstract_text", values["abstract"].encode("utf-8"))
         doc.add_bytes("digest", values["digest"])
+        if self.terms is not None:
+            raw = {"uid": talk.uid, "series": talk.series, "language": values.get("language")}
+            for field, value in raw.items():
+                if value:
+                    self.terms.setdefault(field, set()).add(value)
+            self.terms.setdefault("tag", set()).update(t.lower() for t in talk.tags)
         return doc, (values["text"], values["abstract"])
 
     def _add_terms(self, doc: Any, field: str, value: str) -> None:
         sequence = self.text.term_sequence(value)
         if not sequence:
             return
+        if self.terms is not None:
+            self.terms.setdefault(field, set()).update(t for group in sequence for t in group)
         if all(len(group) == 1 for group in sequence):
             doc.add_text(field, " ".join(group[0] for group in sequence))
             return
@@ -157,7 +167,6 @@ class TantivyIndex(SearchIndex):
         self._builder = QueryBuilder(self._whoosh_schema)
         self._reader: TermsReader | None = None
         self._meta_stamp: tuple[int, int] | None = None
-        self._searchers = 0
 
     # ------------------------------------------------------------------ files
 
@@ -196,7 +205,7 @@ class TantivyIndex(SearchIndex):
     ) -> None:
         assert self._path is not None
         writer = self._tantivy_writer(self._ix, UPDATE_HEAP, 1)
-        maker = DocumentMaker()
+        maker = DocumentMaker(keep_terms=True)
         counts: Counter[str] = Counter()
         try:
             for uid in deleted:
@@ -214,6 +223,9 @@ class TantivyIndex(SearchIndex):
             raise
         finally:
             writer.wait_merging_threads()
+        assert maker.terms is not None and self._builder is not None
+        with self._search_lock:  # the next fuzzy term knows the new words at once
+            self._builder.learn_terms(self._terms_key(), maker.terms)
         spelling.write_counts(self._path, counts, append=True)
         self._write_state(self._path, generation)
         self._generation = generation
@@ -280,11 +292,13 @@ class TantivyIndex(SearchIndex):
                 if self._searcher is not None and self._searcher_ix is ix:
                     return self._searcher
             self._searcher, self._searcher_ix, self._meta_stamp = ix.searcher(), ix, stamp
-            self._searchers += 1
-            self._reader = TermsReader(
-                self._searcher, self._whoosh_schema, f"{id(self)}-{self._searchers}"
-            )
+            self._reader = TermsReader(self._searcher, self._whoosh_schema, self._terms_key())
         return self._searcher
+
+    def _terms_key(self) -> str:
+        """The id under which the query builder keeps this index's term lists: they are
+        read once per index folder, and an update adds its documents' terms."""
+        return f"{id(self)}:{self._path}"
 
     def _plan(self, query: str, searcher: Any, as_you_type: bool = False) -> QueryPlan:
         assert self._builder is not None and self._reader is not None

@@ -16,6 +16,7 @@ from desktop_app.core.records import TalkFilter
 from desktop_app.core.search import SearchIndex
 from desktop_app.core.search.storage import INDEX_FOLDER, IndexFolder, read_state
 from desktop_app.core.search.tantivy_index import TantivyIndex
+from desktop_app.core.search.tantivy_query import TermsReader
 from desktop_app.core.settings import AppConfig, load_app_config, save_app_config
 
 # Every kind of query: words, names, phrases, prefixes, fuzzy terms, fields, ranges, boolean
@@ -183,3 +184,25 @@ def test_the_cli_searches_with_the_engine_the_preferences_name(
     capsys.readouterr()
     assert main(["--data-dir", folder, "search", "steerable", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["hits"][0]["uid"] == "talk-2937e22795a1"
+
+
+def test_tantivy_fuzzy_terms_learn_an_updates_words_without_reading_every_term(
+    archive: Archive, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with SearchIndex.open(archive, engine="tantivy") as index:
+        assert index.search("gradiant~").total > 0  # the term lists are read once here
+        reads: list[str] = []
+        original = TermsReader.lexicon
+
+        def counted(self: TermsReader, field: str) -> object:
+            reads.append(field)
+            return original(self, field)
+
+        monkeypatch.setattr(TermsReader, "lexicon", counted)
+        uid = index.search("learning", limit=1).hits[0].uid
+        [talk] = archive.iter_talks([uid])
+        archive.edit_talk(uid, {"title": f"{talk.title} zygomorphic"})
+        found = index.search("zygomorphc~")
+        assert [hit.uid for hit in found.hits] == [uid]
+        assert index.search("gradiant~").total > 0
+        assert reads == []
