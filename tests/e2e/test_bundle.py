@@ -102,6 +102,19 @@ def test_bundle_searches(bundle: Path, tmp_path: Path) -> None:
     assert found["hits"][0]["highlights"]
 
 
+def test_bundle_searches_with_tantivy(bundle: Path, tmp_path: Path) -> None:
+    from desktop_app.core.settings import AppConfig, save_app_config
+
+    save_app_config(AppConfig(search_engine="tantivy"))  # the config the bundle reads
+    archive = tmp_path / "archive"
+    found = json.loads(
+        succeeded(run_bundle(bundle, archive, "search", '"neural collapse"', "--json"))
+    )
+    assert found["hits"][0]["uid"] == "talk-415abfefddb4"
+    [state] = (archive / "index").glob("ix-*/state.json")
+    assert json.loads(state.read_text(encoding="utf-8"))["engine"].startswith("tantivy ")
+
+
 def test_bundle_exports_a_calendar(bundle: Path, tmp_path: Path) -> None:
     calendar = tmp_path / "owml.ics"
     arguments = ("export-ics", "--series", "owml", "-o", str(calendar))

@@ -51,7 +51,7 @@ from desktop_app.core.search.ties import tolerance
 
 log = logging.getLogger("desktop_app.core.search")
 
-ENGINE = f"tantivy {getattr(tantivy, '__version__', '')}"  # the index format's version included
+ENGINE = str(getattr(tantivy, "__version__", "tantivy"))  # "tantivy v0.27.0, index_format v7"
 SCHEMA_VERSION = 1  # of the tantivy index's fields; an index of another version is rebuilt
 TERMS_TOKENIZER = "terms"  # the analysed terms, split at spaces
 POSITION_FIELDS = ("title", "speaker", "abstract", "bio", "extra", "papers", "text")
