@@ -174,6 +174,8 @@ class SearchIndexController(QObject):
         self.index = index
         index.defer_updates_over = INDEX_INLINE_UPDATES
         index.on_behind = self.behind.emit  # from the importing thread: queued
+        # The term lists of fuzzy words, read now rather than by the first `word~` typed.
+        self._tasks.submit(index.prepare, lane="search")
         self.ready.emit()
         if index.behind():
             self.catch_up()

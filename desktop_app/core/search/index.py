@@ -636,7 +636,22 @@ class SearchIndex:
 
     def _plan(self, query: str, searcher: Any, as_you_type: bool = False) -> QueryPlan:
         assert self._builder is not None
-        return self._builder.plan(query, searcher.reader(), as_you_type=as_you_type)
+        return self._builder.plan(query, self._terms_reader(searcher), as_you_type=as_you_type)
+
+    def _terms_reader(self, searcher: Any) -> Any:
+        """What the query builder reads terms from (call with _search_lock)."""
+        return searcher.reader()
+
+    def prepare(self) -> None:
+        """Read the default fields' term lists now, which the first fuzzy query would
+        otherwise read (call off the GUI thread once the index is open)."""
+        with self._search_lock:
+            searcher = self._current_searcher()
+            if searcher is None or self._builder is None:
+                return
+            reader = self._terms_reader(searcher)
+            for field in DEFAULT_FIELDS:
+                self._builder.lexicons_of(reader, field)
 
     def _stored(self, searcher: Any, uid: str) -> dict[str, Any] | None:
         """The stored fields (title, abstract) of a talk, None when not indexed."""

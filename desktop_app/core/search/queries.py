@@ -139,7 +139,7 @@ class QueryBuilder:
                 return self._prefix(node, reader, messages)
             if isinstance(node, wq.FuzzyTerm) and isinstance(node.text, str):
                 found: set[str] = set()
-                for lexicon in self._lexicons_of(reader, node.fieldname):
+                for lexicon in self.lexicons_of(reader, node.fieldname):
                     found.update(lexicon.within(node.text, node.maxdist, node.prefixlength))
                 return _capped(node.fieldname, sorted(found), reader, node.boost)
             if isinstance(node, (wq.Wildcard, wq.FuzzyTerm, wq.Regex)):
@@ -154,7 +154,7 @@ class QueryBuilder:
             messages.append(UNPARSED)
             return None
 
-    def _lexicons_of(self, reader: Any, field: str) -> list[Lexicon]:
+    def lexicons_of(self, reader: Any, field: str) -> list[Lexicon]:
         """The terms of a field, a Lexicon per segment (each read once, kept while the
         segment is in the index)."""
         found: list[Lexicon] = []
@@ -201,6 +201,11 @@ class Lexicon:
         self.by_start: dict[str, list[str]] = {}
         self._known: set[str] | None = None  # made by the first `add`
         from_bytes = reader.schema[field].from_bytes
+        texts = getattr(reader, "lexicon_texts", None)
+        if texts is not None:  # terms already decoded
+            for term in texts(field):
+                self.by_start.setdefault(term[:1], []).append(term)
+            return
         for btext in reader.lexicon(field):
             term = from_bytes(btext)
             if isinstance(term, str):

@@ -300,9 +300,8 @@ class TantivyIndex(SearchIndex):
         read once per index folder, and an update adds its documents' terms."""
         return f"{id(self)}:{self._path}"
 
-    def _plan(self, query: str, searcher: Any, as_you_type: bool = False) -> QueryPlan:
-        assert self._builder is not None and self._reader is not None
-        return self._builder.plan(query, self._reader, as_you_type=as_you_type)
+    def _terms_reader(self, searcher: Any) -> Any:
+        return self._reader
 
     def _query(self, plan_query: Any, docset: Any) -> Any:
         query = translate(plan_query, self._schema, self._whoosh_schema)

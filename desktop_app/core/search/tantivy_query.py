@@ -144,6 +144,12 @@ class TermsReader:
     def lexicon(self, field: str) -> Iterator[bytes]:
         return self.expand_prefix(field, "")
 
+    def lexicon_texts(self, field: str) -> list[str]:
+        """Every term of a text field, decoded (what `Lexicon` keeps)."""
+        if field in NUMERIC_FIELDS:
+            return []
+        return [term for term, _frequency in self.searcher.terms_with_prefix(field, "")]
+
     def expand_prefix(self, field: str, prefix: Any) -> Iterator[bytes]:
         if field in NUMERIC_FIELDS:
             raise UntranslatableError("no prefixes of numbers")

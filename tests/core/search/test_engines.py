@@ -14,6 +14,7 @@ from desktop_app.core.archive import Archive
 from desktop_app.core.errors import InputError
 from desktop_app.core.records import TalkFilter
 from desktop_app.core.search import SearchIndex
+from desktop_app.core.search.schema import DEFAULT_FIELDS
 from desktop_app.core.search.storage import INDEX_FOLDER, IndexFolder, read_state
 from desktop_app.core.search.tantivy_index import TantivyIndex
 from desktop_app.core.search.tantivy_query import TermsReader
@@ -186,23 +187,34 @@ def test_the_cli_searches_with_the_engine_the_preferences_name(
     assert json.loads(capsys.readouterr().out)["hits"][0]["uid"] == "talk-2937e22795a1"
 
 
-def test_tantivy_fuzzy_terms_learn_an_updates_words_without_reading_every_term(
+def test_tantivy_fuzzy_terms_are_read_once_by_prepare_and_learn_an_updates_words(
     archive: Archive, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    reads: list[str] = []
+    original = TermsReader.lexicon_texts
+
+    def counted(self: TermsReader, field: str) -> list[str]:
+        reads.append(field)
+        return original(self, field)
+
+    monkeypatch.setattr(TermsReader, "lexicon_texts", counted)
     with SearchIndex.open(archive, engine="tantivy") as index:
-        assert index.search("gradiant~").total > 0  # the term lists are read once here
-        reads: list[str] = []
-        original = TermsReader.lexicon
-
-        def counted(self: TermsReader, field: str) -> object:
-            reads.append(field)
-            return original(self, field)
-
-        monkeypatch.setattr(TermsReader, "lexicon", counted)
+        index.prepare()  # what the window does in the background once the index is open
+        assert sorted(reads) == sorted(DEFAULT_FIELDS)
+        assert index.search("gradiant~").total > 0
         uid = index.search("learning", limit=1).hits[0].uid
         [talk] = archive.iter_talks([uid])
         archive.edit_talk(uid, {"title": f"{talk.title} zygomorphic"})
         found = index.search("zygomorphc~")
         assert [hit.uid for hit in found.hits] == [uid]
         assert index.search("gradiant~").total > 0
-        assert reads == []
+        assert sorted(reads) == sorted(DEFAULT_FIELDS)  # no term list read again
+
+
+def test_prepare_reads_the_whoosh_term_lists_of_the_default_fields(archive: Archive) -> None:
+    with SearchIndex.open(archive, engine="whoosh") as index:
+        assert index._builder is None or not index._builder._lexicons
+        index.prepare()  # (twice: the second reads nothing new)
+        index.prepare()
+        assert index._builder is not None
+        assert {field for _segment, field in index._builder._lexicons} == set(DEFAULT_FIELDS)

@@ -89,12 +89,12 @@ def test_fuzzy_terms_are_whooshs_and_transpositions(bundled_index: SearchIndex) 
         reader = searcher.reader()
         for field in ("abstract", "title", "text"):
             for text, maxdist in [("gradiant", 1), ("kernal", 1), ("stabilty", 2), ("lernin", 2)]:
-                lexicons = bundled_index._builder._lexicons_of(reader, field)
+                lexicons = bundled_index._builder.lexicons_of(reader, field)
                 ours = set().union(*(lx.within(text, maxdist, 1) for lx in lexicons))
                 node = wq.FuzzyTerm(field, text, maxdist=maxdist, prefixlength=1)
                 theirs = {t.decode() if isinstance(t, bytes) else t for t in node._btexts(reader)}
                 assert theirs <= ours, (field, text)
-        [abstract] = bundled_index._builder._lexicons_of(reader, "abstract")
+        [abstract] = bundled_index._builder.lexicons_of(reader, "abstract")
         assert "network" in abstract.within("netwrok", 1, 1)
 
 
