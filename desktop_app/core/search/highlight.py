@@ -55,19 +55,47 @@ class Marks:
 
 
 def matched_spans(text: str, marks: Marks) -> list[tuple[int, int]]:
-    """Character ranges of the words of `text` that `marks` matches, in order."""
+    """Character ranges of the words of `text` that `marks` matches, in order.
+
+    Each distinct word is decided once; the words to mark are then found by one regular
+    expression, as whole words of the tokenizer (`reference_spans` is the plain loop).
+    """
     if not marks or not text:
         return []
-    spans: list[tuple[int, int]] = []
     decided = marks.decided
-    for found in _WORD.finditer(text):
-        word = found.group()
+    hits = []
+    for word in set(_WORD.findall(text)):
         hit = decided.get(word)
         if hit is None:
             hit = decided[word] = marks.matches_written(word)
         if hit:
-            spans.append(found.span())
-    return spans
+            hits.append(word)
+    if not hits:
+        return []
+    return [found.span() for found in _words_pattern(tuple(sorted(hits))).finditer(text)]
+
+
+def reference_spans(text: str, marks: Marks) -> list[tuple[int, int]]:
+    """`matched_spans` word by word (tests compare the two)."""
+    if not marks or not text:
+        return []
+    return [f.span() for f in _WORD.finditer(text) if marks.matches_written(f.group())]
+
+
+@lru_cache(maxsize=1024)
+def _words_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+    """Where `WORD_PATTERN` would find exactly one of `words` (a whole token)."""
+    plain = [re.escape(w) for w in words if not w.startswith("\\")]
+    commands = [re.escape(w) for w in words if w.startswith("\\")]
+    # A word starts a token unless a letter, a backslash or a letter and a dot come before
+    # it (it would continue that token); a TeX command starts a token wherever it is.
+    starts = []
+    if plain:
+        starts.append(r"(?<![\w\\])(?<!\w\.)(?:" + "|".join(plain) + ")")
+    if commands:
+        starts.append("(?:" + "|".join(commands) + ")")
+    # Either ends the token unless a letter, or a dot and a letter, come after it.
+    return re.compile("(?:" + "|".join(starts) + r")(?!\w)(?!\.\w)")
 
 
 @lru_cache(maxsize=100_000)
