@@ -8,11 +8,11 @@ import logging
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
-from functools import partial
+from functools import cache, partial
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from sqlalchemy import Integer, and_, cast, exists, extract, func, or_, select
+from sqlalchemy import Integer, and_, bindparam, cast, exists, extract, func, or_, select
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, aliased
 
@@ -469,30 +469,8 @@ class Archive:
         offset: int = 0,
     ) -> list[TalkRow]:
         """A page of talks, sorted in SQL (unknown dates and titles last)."""
-        # Plain columns, not ORM entities: a list row needs neither links nor the whole abstract.
-        query = _filtered(
-            select(
-                Talk.id,
-                Talk.uid,
-                Talk.title,
-                func.substr(Talk.abstract, 1, _LABEL_SOURCE_CHARS).label("abstract_start"),
-                Talk.start_utc,
-                Talk.timezone,
-                Talk.duration_minutes,
-                Talk.recording_url,
-                Talk.cancelled,
-                Series.slug,
-                Series.name,
-                Series.short_name,
-                UserState.starred,
-                UserState.watched,
-                _is_new().label("is_new"),
-            )
-            .join(Series, Talk.series_id == Series.id)
-            .outerjoin(UserState, and_(UserState.uid == Talk.uid, _is_mine(UserState))),
-            talk_filter or TalkFilter(),
-        )
-        query = _sorted(query, sort).offset(offset)
+        query = _sorted(_filtered(_row_select(), talk_filter or TalkFilter()), sort)
+        query = query.offset(offset)
         if limit is not None:
             query = query.limit(limit)
         with self._read() as session:
@@ -511,10 +489,14 @@ class Archive:
     def rows_for(self, uids: Sequence[str]) -> list[TalkRow]:
         """List rows for the given uids, in the given order (unknown uids are left out)."""
         found: dict[str, TalkRow] = {}
-        for start in range(0, len(uids), _CHUNK):
-            chunk = tuple(uids[start : start + _CHUNK])
-            for row in self.list_talks(TalkFilter(uids=chunk), SortKey.DATE):
-                found[row.uid] = row
+        # One statement, built once: the list reads a few rows per keystroke.
+        with self._read() as session:
+            for start in range(0, len(uids), _CHUNK):
+                chunk = list(uids[start : start + _CHUNK])
+                rows = session.execute(_rows_by_uid(), {"uids": chunk}).all()
+                speakers = _speakers_of(session, [row.id for row in rows])
+                for row in rows:
+                    found[row.uid] = _talk_row(row, speakers.get(row.id, ()))
         return [found[uid] for uid in uids if uid in found]
 
     def get_talk(self, uid: str) -> TalkDetail:
@@ -1235,15 +1217,54 @@ def _sorted(query: Any, sort: SortKey) -> Any:
     return query.order_by(series_name, unknown_date_last, Talk.start_utc.desc(), Talk.id)
 
 
+def _row_select() -> Any:
+    """The columns of a list row (plain columns, not ORM entities: a list row needs neither
+    links nor the whole abstract)."""
+    return (
+        select(
+            Talk.id,
+            Talk.uid,
+            Talk.title,
+            func.substr(Talk.abstract, 1, _LABEL_SOURCE_CHARS).label("abstract_start"),
+            Talk.start_utc,
+            Talk.timezone,
+            Talk.duration_minutes,
+            Talk.recording_url,
+            Talk.cancelled,
+            Series.slug,
+            Series.name,
+            Series.short_name,
+            UserState.starred,
+            UserState.watched,
+            _is_new().label("is_new"),
+        )
+        .join(Series, Talk.series_id == Series.id)
+        .outerjoin(UserState, and_(UserState.uid == Talk.uid, _is_mine(UserState)))
+    )
+
+
+@cache
+def _rows_by_uid() -> Any:
+    """The list rows of the talks named by the `uids` parameter."""
+    return _row_select().where(Talk.uid.in_(bindparam("uids", expanding=True)))
+
+
+@cache
+def _speakers_by_talk() -> Any:
+    """The speakers of the talks whose ids the `ids` parameter names, in order."""
+    return (
+        select(TalkSpeaker.talk_id, Person.name, TalkSpeaker.affiliation)
+        .join(Person, Person.id == TalkSpeaker.person_id)
+        .where(TalkSpeaker.talk_id.in_(bindparam("ids", expanding=True)))
+        .order_by(TalkSpeaker.talk_id, TalkSpeaker.position)
+    )
+
+
 def _speakers_of(session: Session, talk_ids: list[int]) -> dict[int, tuple[Speaker, ...]]:
     result: dict[int, list[Speaker]] = {}
     for start in range(0, len(talk_ids), _CHUNK):
-        rows = session.execute(
-            select(TalkSpeaker.talk_id, Person.name, TalkSpeaker.affiliation)
-            .join(Person, Person.id == TalkSpeaker.person_id)
-            .where(TalkSpeaker.talk_id.in_(talk_ids[start : start + _CHUNK]))
-            .order_by(TalkSpeaker.talk_id, TalkSpeaker.position)
-        )
+        chunk = talk_ids[start : start + _CHUNK]
+        rows = session.execute(_speakers_by_talk(), {"ids": chunk}) if chunk else ()
         for talk_id, name, affiliation in rows:
             result.setdefault(talk_id, []).append(Speaker(name, affiliation))
     return {talk_id: tuple(speakers) for talk_id, speakers in result.items()}
