@@ -752,7 +752,7 @@ class MainWindow(QMainWindow):
             self.config = dialog.result_config()
             save_app_config(self.config)
             if self.config.search_engine != engine and self.search.requested:
-                self.search.switch_engine(self.archive)
+                self.search.switch_engine(self.archive, self.config.search_engine)
             self.display_zone = self._zone_from_config()
             self.model.set_display_zone(self.display_zone)
             from desktop_app.ui.application import apply_theme

@@ -49,6 +49,10 @@ class SearchIndexController(QObject):
         self.error: str | None = None  # why the index could not be opened
         self._requested = False
         self._catching_up = False
+        self._switching = False  # an index of another engine is being built
+        self._opens = 0  # opens asked for (only the last one's index is kept)
+        self._wanted_engine: str | None = None
+        self._archive: Archive | None = None
         self._closing = threading.Event()
         self.behind.connect(lambda _talks: self.catch_up())
         self.progress.connect(self._on_progress)
@@ -72,7 +76,16 @@ class SearchIndexController(QObject):
                 index.catch_up(self._report_progress)  # the first build: searches wait for it
             return index
 
-        self._tasks.submit(open_index, self._on_opened, self._on_open_failed, lane="search")
+        self._opens += 1
+        number = self._opens
+
+        def opened(index: Any) -> None:
+            if number != self._opens:  # reopened meanwhile: a later open's index is the one
+                self._tasks.submit(index.close, lane="search")
+                return
+            self._on_opened(index)
+
+        self._tasks.submit(open_index, opened, self._on_open_failed, lane="search")
 
     def reopen(self, archive: Archive) -> None:
         """Close the index and open it for `archive` (a shared archive and its read copy
@@ -83,20 +96,25 @@ class SearchIndexController(QObject):
             self._tasks.submit(old.close, lane="search")
         self.open(archive)
 
-    def switch_engine(self, archive: Archive) -> None:
-        """Build the index with the engine the preferences now name, beside the one in use
-        (which keeps answering), then swap it in."""
-        old = self.index
-        if old is None:
-            self.reopen(archive)
+    def switch_engine(self, archive: Archive, engine: str) -> None:
+        """Build the index with `engine` beside the one in use (which keeps answering), then
+        swap it in. A switch asked for while another runs, or while the index is still
+        opening, follows once that is done (the last choice wins)."""
+        self._archive, self._wanted_engine = archive, engine
+        if not self._switching and self.index is not None:
+            self._follow_wanted_engine()
+
+    def _follow_wanted_engine(self) -> None:
+        old, engine, archive = self.index, self._wanted_engine, self._archive
+        if old is None or engine is None or archive is None or old.engine_name == engine:
             return
-        self._catching_up = True
+        self._switching = self._catching_up = True
         self.status.emit("Rebuilding the search index with the new search engine")
 
         def build() -> Any:
             from desktop_app.core.search import SearchIndex
 
-            index = SearchIndex.open(archive, catch_up=False)
+            index = SearchIndex.open(archive, catch_up=False, engine=engine)
             try:
                 index.catch_up(self._report_progress)
             except BaseException:
@@ -105,7 +123,7 @@ class SearchIndexController(QObject):
             return index
 
         def built(index: Any) -> None:
-            self._catching_up = False
+            self._switching = self._catching_up = False
             self.status.emit("")
             if self.index is not old:  # the archive changed meanwhile: not this one's
                 self._tasks.submit(index.close, lane="search")
@@ -115,7 +133,7 @@ class SearchIndexController(QObject):
             self.updated.emit()
 
         def failed(error: Exception) -> None:
-            self._catching_up = False
+            self._switching = self._catching_up = False
             self.status.emit("")
             if not isinstance(error, IndexClosingError):
                 self.failed.emit("The search index could not be rebuilt.", str(error))
@@ -177,6 +195,7 @@ class SearchIndexController(QObject):
         # The term lists of fuzzy words, read now rather than by the first `word~` typed.
         self._tasks.submit(index.prepare, lane="search")
         self.ready.emit()
+        self._follow_wanted_engine()  # another engine chosen meanwhile
         if index.behind():
             self.catch_up()
 

@@ -53,3 +53,25 @@ def test_choosing_tantivy_rebuilds_the_index_while_the_old_one_answers(
         window.search_field.setText('"implicit bias"')
     assert window.model.total() > 0
     assert "Rebuilding" not in window.statusBar().currentMessage()
+
+
+def test_two_switches_in_a_row_end_on_the_last_choice_and_its_folder(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    from desktop_app.core.search import SearchIndex
+    from desktop_app.core.search.storage import INDEX_FOLDER, IndexFolder
+
+    first = window.search_index
+    window.search.switch_engine(window.archive, "tantivy")
+    window.search.switch_engine(window.archive, "whoosh")  # before the first build ends
+    window.search.switch_engine(window.archive, "tantivy")
+    window.search.switch_engine(window.archive, "whoosh")
+    qtbot.waitUntil(lambda: window.search_index is not first, timeout=60_000)
+    qtbot.waitUntil(lambda: not window.search._switching, timeout=60_000)
+    index = window.search_index
+    assert not isinstance(index, TantivyIndex)
+    assert IndexFolder(window.archive.folder / INDEX_FOLDER).current() == index._path
+    SearchIndex.open(window.archive, engine="whoosh").close()  # as the CLI would: no stale folder
+    with qtbot.waitSignal(window.list_updated, timeout=10_000):
+        window.search_field.setText("regularisation")
+    assert window.model.total() == 38

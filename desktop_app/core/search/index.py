@@ -69,6 +69,7 @@ class SearchIndex:
     the index in use and swaps it in when complete, so searches keep answering meanwhile.
     """
 
+    engine_name = "whoosh"  # one of ENGINES
     engine = storage.ENGINE  # the engine and version an index folder's state names
     schema_version = SCHEMA_VERSION
 

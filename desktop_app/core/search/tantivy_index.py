@@ -157,6 +157,7 @@ class DocumentMaker:
 class TantivyIndex(SearchIndex):
     """`SearchIndex` on tantivy: chosen in Preferences, Whoosh being the default."""
 
+    engine_name = "tantivy"
     engine = ENGINE
     schema_version = SCHEMA_VERSION
 
@@ -167,6 +168,8 @@ class TantivyIndex(SearchIndex):
         self._builder = QueryBuilder(self._whoosh_schema)
         self._reader: TermsReader | None = None
         self._meta_stamp: tuple[int, int] | None = None
+        self._own_stamp: tuple[int, int] | None = None  # meta.json after our last commit
+        self._foreign_commits = 0
 
     # ------------------------------------------------------------------ files
 
@@ -185,8 +188,10 @@ class TantivyIndex(SearchIndex):
         while True:
             try:
                 return ix.writer(heap_size=heap, num_threads=threads)
-            except ValueError as error:  # another process holds the index's writer lock
-                if time.monotonic() >= deadline:
+            except ValueError as error:
+                if "LockBusy" not in str(error):  # not another writer: a missing folder…
+                    raise
+                if time.monotonic() >= deadline:  # another process holds the writer lock
                     raise ArchiveBusyError(
                         "the search index is busy: another Seminar Archive is writing to it",
                         "Try again when it has finished.",
@@ -194,6 +199,16 @@ class TantivyIndex(SearchIndex):
                 time.sleep(0.1)
 
     # ------------------------------------------------------------------ writing
+
+    def catch_up(self, progress: Progress | None = None) -> None:
+        """As `SearchIndex.catch_up`, after following a rebuild another process made current
+        (its folder replaced this one, which may be gone)."""
+        with self._write_lock:
+            if self._path is not None and self.folder.current() != self._path:
+                log.info("the search index was rebuilt by another process; opening it")
+                self._ix = self._path = self._generation = None
+                self._load()
+        super().catch_up(progress)
 
     def _update(
         self,
@@ -225,6 +240,7 @@ class TantivyIndex(SearchIndex):
             writer.wait_merging_threads()
         assert maker.terms is not None and self._builder is not None
         with self._search_lock:  # the next fuzzy term knows the new words at once
+            self._own_stamp = self._stamp(self._path)
             self._builder.learn_terms(self._terms_key(), maker.terms)
         spelling.write_counts(self._path, counts, append=True)
         self._write_state(self._path, generation)
@@ -277,12 +293,10 @@ class TantivyIndex(SearchIndex):
         ix, path = self._ix, self._path
         if ix is None or path is None:
             return None
-        try:
-            meta = (path / "meta.json").stat()
-            stamp = (meta.st_mtime_ns, meta.st_size)
-        except OSError:
-            stamp = None
+        stamp = self._stamp(path)
         if self._searcher is None or self._searcher_ix is not ix or stamp != self._meta_stamp:
+            if self._searcher_ix is ix and stamp != self._own_stamp:
+                self._foreign_commits += 1  # its new words are not in the kept term lists
             try:
                 ix.reload()
             except ValueError as error:
@@ -297,14 +311,26 @@ class TantivyIndex(SearchIndex):
 
     def _terms_key(self) -> str:
         """The id under which the query builder keeps this index's term lists: they are
-        read once per index folder, and an update adds its documents' terms."""
-        return f"{id(self)}:{self._path}"
+        read once per index folder, and this process's updates add their documents' terms;
+        a commit of another process makes them read again."""
+        return f"{id(self)}:{self._path}:{self._foreign_commits}"
+
+    @staticmethod
+    def _stamp(path: Path) -> tuple[int, int] | None:
+        """When and how the index's last commit was written (its `meta.json`)."""
+        try:
+            meta = (path / "meta.json").stat()
+        except OSError:
+            return None
+        return (meta.st_mtime_ns, meta.st_size)
 
     def _terms_reader(self, searcher: Any) -> Any:
         return self._reader
 
     def _query(self, plan_query: Any, docset: Any) -> Any:
-        query = translate(plan_query, self._schema, self._whoosh_schema)
+        reader = self._reader
+        terms = reader.lexicon_texts if reader is not None else None
+        query = translate(plan_query, self._schema, self._whoosh_schema, terms)
         if docset is None:
             return query
         # The filter narrows without scoring.
@@ -355,7 +381,8 @@ class TantivyIndex(SearchIndex):
         highlight: Collection[str],
     ) -> SearchResult:
         query = self._query(plan.query, docset)
-        wanted = max(1, offset + limit)
+        # tantivy makes room for every hit asked for: never more than the index holds.
+        wanted = max(1, min(offset + limit, searcher.num_docs))
         sort_field = SORTS[sort]
         if sort_field is None:
             total, top = self._top(searcher, query, wanted)

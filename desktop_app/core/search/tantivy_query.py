@@ -21,67 +21,76 @@ FIELD_BOOSTS = {"title": 2.0, "speaker": 2.0, "text": 2 / 3}
 # Fields indexed with frequencies but no positions.
 FREQUENCY_FIELDS = frozenset({"complete"})
 NUMERIC_FIELDS = frozenset({"year", "date"})
+TEXT_FIELDS = frozenset(
+    {"title", "speaker", "abstract", "bio", "extra", "papers", "text", "complete"}
+)
+RAW_FIELDS = frozenset({"uid", "series", "has_recording", "language", "tag"})
 
 
 class UntranslatableError(ValueError):
     """A query node tantivy has no counterpart for (the search falls back to its words)."""
 
 
-def translate(node: Any, schema: Any, whoosh_schema: Any) -> Any:
-    """The tantivy query of an expanded Whoosh query tree."""
+def translate(node: Any, schema: Any, whoosh_schema: Any, terms: Any = None) -> Any:
+    """The tantivy query of an expanded Whoosh query tree; `terms(field)` gives a field's
+    terms, for ranges of words (tantivy has ranges of numbers only)."""
     occur = tantivy.Occur
+
+    def sub(child: Any) -> Any:
+        return translate(child, schema, whoosh_schema, terms)
+
     if isinstance(node, wq.Term):
         field = node.fieldname
         value = _term_value(field, node.text, whoosh_schema)
         option = "freq" if field in FREQUENCY_FIELDS else "position"
         term = tantivy.Query.term_query(schema, field, value, index_option=option)
+        if field not in TEXT_FIELDS:  # an id, a number, a tag: every match scores alike
+            return tantivy.Query.const_score_query(term, float(node.boost))
         return _boosted(term, node.boost * FIELD_BOOSTS.get(field, 1.0))
     if isinstance(node, wq.Phrase):
         words: list[str | tuple[int, str]] = [
             w.decode("utf-8") if isinstance(w, bytes) else str(w) for w in node.words
         ]
         if len(words) == 1:
-            return translate(
-                wq.Term(node.fieldname, words[0], boost=node.boost), schema, whoosh_schema
-            )
-        phrase = tantivy.Query.phrase_query(
-            schema, node.fieldname, words, slop=max(0, int(node.slop) - 1)
-        )
+            return sub(wq.Term(node.fieldname, words[0], boost=node.boost))
+        # Whoosh's `~N` lets N-1 words come between each two words, in order; tantivy's slop
+        # counts moves over the whole phrase and lets words swap: the total of the gaps finds
+        # every talk Whoosh finds (and may find more where the words come in another order).
+        slop = (len(words) - 1) * max(0, int(node.slop) - 1)
+        phrase = tantivy.Query.phrase_query(schema, node.fieldname, words, slop=slop)
         return _boosted(phrase, node.boost * FIELD_BOOSTS.get(node.fieldname, 1.0))
     if isinstance(node, wq.AndNot):
         return tantivy.Query.boolean_query(
             [
-                (occur.Must, translate(node.a, schema, whoosh_schema)),
-                (occur.MustNot, translate(node.b, schema, whoosh_schema)),
+                (occur.Must, sub(node.a)),
+                (occur.MustNot, sub(node.b)),
             ]
         )
     if isinstance(node, wq.AndMaybe):
         return tantivy.Query.boolean_query(
             [
-                (occur.Must, translate(node.a, schema, whoosh_schema)),
-                (occur.Should, translate(node.b, schema, whoosh_schema)),
+                (occur.Must, sub(node.a)),
+                (occur.Should, sub(node.b)),
             ]
         )
     if isinstance(node, wq.Require):
-        required = tantivy.Query.const_score_query(translate(node.b, schema, whoosh_schema), 0.0)
-        return tantivy.Query.boolean_query(
-            [(occur.Must, translate(node.a, schema, whoosh_schema)), (occur.Must, required)]
-        )
+        required = tantivy.Query.const_score_query(sub(node.b), 0.0)
+        return tantivy.Query.boolean_query([(occur.Must, sub(node.a)), (occur.Must, required)])
     if isinstance(node, wq.Not):
         return tantivy.Query.boolean_query(
             [
                 (occur.Must, tantivy.Query.all_query()),
-                (occur.MustNot, translate(node.query, schema, whoosh_schema)),
+                (occur.MustNot, sub(node.query)),
             ]
         )
     if isinstance(node, wq.DisjunctionMax):
-        parts = [translate(child, schema, whoosh_schema) for child in node.subqueries]
+        parts = [sub(child) for child in node.subqueries]
         return _boosted(
             tantivy.Query.disjunction_max_query(parts, tie_breaker=node.tiebreak), node.boost
         )
     if isinstance(node, (wq.And, wq.Or)):
         kind = occur.Must if isinstance(node, wq.And) else occur.Should
-        parts = [(kind, translate(child, schema, whoosh_schema)) for child in node.subqueries]
+        parts = [(kind, sub(child)) for child in node.subqueries]
         if not parts:
             return tantivy.Query.empty_query()
         return _boosted(tantivy.Query.boolean_query(parts), node.boost)
@@ -95,7 +104,26 @@ def translate(node: Any, schema: Any, whoosh_schema: Any) -> Any:
             include_lower=not node.startexcl,
             include_upper=not node.endexcl,
         )
+    if isinstance(node, wq.TermRange) and node.fieldname in TEXT_FIELDS and terms is not None:
+        low, high = node.start or "", node.end
+        inside = [
+            t
+            for t in terms(node.fieldname)
+            if (t > low or (t == low and not node.startexcl))
+            and (high is None or t < high or (t == high and not node.endexcl))
+        ]
+        if not inside:
+            return tantivy.Query.empty_query()
+        found = tantivy.Query.term_set_query(schema, node.fieldname, inside)
+        return tantivy.Query.const_score_query(found, float(node.boost))
     if isinstance(node, wq.Every):
+        field = getattr(node, "fieldname", None)
+        if field in TEXT_FIELDS:  # `title:*`: the talks with a title
+            return tantivy.Query.const_score_query(
+                tantivy.Query.regex_query(schema, field, ".*"), float(node.boost)
+            )
+        if field in RAW_FIELDS:
+            return tantivy.Query.regex_query(schema, field, ".*")
         return tantivy.Query.all_query()
     if node is wq.NullQuery or isinstance(node, type(wq.NullQuery)):
         return tantivy.Query.empty_query()

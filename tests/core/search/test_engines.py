@@ -51,6 +51,11 @@ QUERIES = [
     "tag:optimization",
     "zzzunknownword",
     "((unbalanced",
+    "title:*",
+    "speaker:*",
+    "tag:*",
+    "title:[a TO c]",
+    "{2020 TO 2022]",
 ]
 
 
@@ -103,8 +108,31 @@ def test_both_engines_filter_and_count_facets_alike(
     theirs = whoosh.search(query, limit=500, facets=True, talk_filter=talk_filter)
     ours = tantivy.search(query, limit=500, facets=True, talk_filter=talk_filter)
     assert ours.total == theirs.total
-    assert [h.uid for h in ours.hits] == [h.uid for h in ours.hits]
+    assert {h.uid for h in ours.hits} == {h.uid for h in theirs.hits}
     assert ours.facets == theirs.facets
+
+
+@pytest.mark.parametrize(
+    "query", ['"descent gradient"~4', '"networks neural"~3', '"learning deep networks"~3']
+)
+def test_a_phrase_with_slop_finds_every_talk_whoosh_finds(
+    both: tuple[SearchIndex, SearchIndex], query: str
+) -> None:
+    whoosh, tantivy = both
+    theirs = {h.uid for h in whoosh.search(query, limit=1000).hits}
+    ours = {h.uid for h in tantivy.search(query, limit=1000).hits}
+    assert theirs <= ours  # tantivy's slop also lets the words swap places
+
+
+def test_a_page_far_beyond_the_hits_is_empty_and_a_huge_limit_is_every_hit(
+    both: tuple[SearchIndex, SearchIndex],
+) -> None:
+    for index in both:
+        far = index.search("learning", offset=3_000_000_000, limit=1)
+        assert far.hits == () and far.total > 100
+        every = index.search("learning", limit=2**31)
+        assert len(every.hits) == every.total == far.total
+        assert index.search("learning", sort="date", limit=2**31).total == far.total
 
 
 @pytest.mark.parametrize("sort", ["date", "-date", "title"])
@@ -218,3 +246,26 @@ def test_prepare_reads_the_whoosh_term_lists_of_the_default_fields(archive: Arch
         index.prepare()
         assert index._builder is not None
         assert {field for _segment, field in index._builder._lexicons} == set(DEFAULT_FIELDS)
+
+
+def test_a_tantivy_index_follows_another_processs_rebuild_and_new_words(tmp_path: Path) -> None:
+    folder = tmp_path / "archive"
+    with (
+        Archive.open(folder) as ours_archive,
+        Archive.open(folder) as theirs_archive,
+        SearchIndex.open(ours_archive, engine="tantivy") as ours,
+    ):
+        ours.prepare()
+        assert ours.search("zygomorphc~").total == 0
+        with SearchIndex.open(theirs_archive, engine="tantivy") as theirs:
+            uid = theirs.search("learning", limit=1).hits[0].uid
+            [talk] = theirs_archive.iter_talks([uid])
+            theirs_archive.edit_talk(uid, {"title": f"{talk.title} zygomorphic"})  # indexed
+            # Their commit's new word, found fuzzily here without a catch-up of our own.
+            assert [h.uid for h in ours.search("zygomorphc~").hits] == [uid]
+            theirs.rebuild()  # our folder is replaced (and removed)
+        other = ours.search("learning", limit=1).hits[0].uid
+        [talk] = ours_archive.iter_talks([other])
+        ours_archive.edit_talk(other, {"title": f"{talk.title} qqgamma"})
+        assert [h.uid for h in ours.search("qqgamma").hits] == [other]
+        assert ours.check().ok
