@@ -221,23 +221,7 @@ class TantivyIndex(SearchIndex):
         assert self._path is not None
         writer = self._tantivy_writer(self._ix, UPDATE_HEAP, 1)
         maker = DocumentMaker(keep_terms=True)
-        counts: Counter[str] = Counter()
-        try:
-            for uid in deleted:
-                writer.delete_documents_by_term("uid", uid)
-            for done, talk in enumerate(talks, start=1):
-                writer.delete_documents_by_term("uid", talk.uid)
-                document, texts = maker.document(talk)
-                counts.update(spelling.talk_words(texts))
-                writer.add_document(document)
-                if progress is not None and (done % 100 == 0 or done == total):
-                    progress(done, total)
-            writer.commit()
-        except BaseException:
-            writer.rollback()
-            raise
-        finally:
-            writer.wait_merging_threads()
+        counts = _write_all(writer, maker, talks, total, progress, 100, deleted)
         assert maker.terms is not None and self._builder is not None
         with self._search_lock:  # the next fuzzy term knows the new words at once
             self._own_stamp = self._stamp(self._path)
@@ -248,25 +232,13 @@ class TantivyIndex(SearchIndex):
         log.debug("index updated: %d changed, %d deleted", total, len(deleted))
 
     def _build(self, path: Path, total: int, progress: Progress | None, procs: int | None) -> Any:
+        if progress is not None:
+            progress(0, total)
         ix = self._create(path)
         writer = self._tantivy_writer(ix, BUILD_HEAP, max(1, procs or 2))
-        maker = DocumentMaker()
-        counts: Counter[str] = Counter()
-        try:
-            if progress is not None:
-                progress(0, total)
-            for done, talk in enumerate(self.archive.iter_talks(), start=1):
-                document, texts = maker.document(talk)
-                counts.update(spelling.talk_words(texts))
-                writer.add_document(document)
-                if progress is not None and (done % 200 == 0 or done == total):
-                    progress(done, total)
-            writer.commit()
-        except BaseException:
-            writer.rollback()
-            raise
-        finally:
-            writer.wait_merging_threads()
+        counts = _write_all(
+            writer, DocumentMaker(), self.archive.iter_talks(), total, progress, 200
+        )
         spelling.write_counts(path, counts)
         return ix
 
@@ -574,6 +546,38 @@ class TantivyIndex(SearchIndex):
             return []
         top = best[0][0] or 1.0
         return [(term, weight / top) for weight, term in best]
+
+
+def _write_all(
+    writer: Any,
+    maker: DocumentMaker,
+    talks: Iterable[TalkData],
+    total: int,
+    progress: Progress | None,
+    every: int,
+    deleted: Iterable[str] | None = None,
+) -> Counter[str]:
+    """Index the talks (replacing their documents when `deleted` is given, and removing the
+    `deleted` talks) and commit, all or nothing; returns the words of their texts."""
+    counts: Counter[str] = Counter()
+    try:
+        for uid in deleted or ():
+            writer.delete_documents_by_term("uid", uid)
+        for done, talk in enumerate(talks, start=1):
+            if deleted is not None:
+                writer.delete_documents_by_term("uid", talk.uid)
+            document, texts = maker.document(talk)
+            counts.update(spelling.talk_words(texts))
+            writer.add_document(document)
+            if progress is not None and (done % every == 0 or done == total):
+                progress(done, total)
+        writer.commit()
+    except BaseException:
+        writer.rollback()
+        raise
+    finally:
+        writer.wait_merging_threads()
+    return counts
 
 
 def translate_term(schema: Any, field: str, term: str, boost: float) -> Any:
