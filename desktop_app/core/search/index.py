@@ -480,7 +480,7 @@ class SearchIndex:
             if searcher is None:
                 return _empty(query, started, NOT_READY, facets)
             plan = self._plan(query, searcher, as_you_type)
-            if plan.query is None:
+            if plan.query is None or not self._holds_talks(searcher):  # (BM25 needs talks)
                 return _empty(query, started, plan.message, facets)
             docset = self._filter_docs(searcher, talk_filter, allowed)
             if docset is not None and not docset:  # Whoosh reads an empty filter as none
@@ -638,6 +638,9 @@ class SearchIndex:
     def _plan(self, query: str, searcher: Any, as_you_type: bool = False) -> QueryPlan:
         assert self._builder is not None
         return self._builder.plan(query, self._terms_reader(searcher), as_you_type=as_you_type)
+
+    def _holds_talks(self, searcher: Any) -> bool:
+        return bool(searcher.doc_count())
 
     def _terms_reader(self, searcher: Any) -> Any:
         """What the query builder reads terms from (call with _search_lock)."""

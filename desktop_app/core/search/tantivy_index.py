@@ -296,6 +296,9 @@ class TantivyIndex(SearchIndex):
             return None
         return (meta.st_mtime_ns, meta.st_size)
 
+    def _holds_talks(self, searcher: Any) -> bool:
+        return bool(searcher.num_docs)
+
     def _terms_reader(self, searcher: Any) -> Any:
         return self._reader
 

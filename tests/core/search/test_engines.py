@@ -269,3 +269,15 @@ def test_a_tantivy_index_follows_another_processs_rebuild_and_new_words(tmp_path
         ours_archive.edit_talk(other, {"title": f"{talk.title} qqgamma"})
         assert [h.uid for h in ours.search("qqgamma").hits] == [other]
         assert ours.check().ok
+
+
+@pytest.mark.parametrize("engine", ["whoosh", "tantivy"])
+def test_an_empty_archive_is_searched_without_errors(tmp_path: Path, engine: str) -> None:
+    archive = Archive.open(tmp_path / "archive", import_bundled=False)
+    with archive, SearchIndex.open(archive, engine=engine) as index:
+        for query in ["learning", '"neural networks"', "year:2021", "gradiant~", "*", "((x"]:
+            found = index.search(query, facets=True, talk_filter=TalkFilter(year=2021))
+            assert found.total == 0 and found.hits == ()
+            assert index.search(query, sort="date").total == 0
+        assert index.search("le", as_you_type=True).total == 0
+        assert index.related("talk-nope") == [] and index.key_terms("talk-nope") == []
