@@ -272,7 +272,11 @@ class SearchIndex:
         # A small update commits its own little segment without merging (merging costs more
         # than the update); once little segments pile up, the small ones are merged.
         small = total <= SMALL_UPDATE and len(writer.segments) < SEGMENTS_BEFORE_MERGE
-        writer.commit(merge=not small)
+        if small:
+            writer.commit(merge=False)
+        else:  # between two searches: a merge deletes files a search in flight may still open
+            with self._search_lock:
+                writer.commit(merge=True)
         spelling.write_counts(self._path, counts, append=True)
         self._write_state(self._path, generation)
         self._generation = generation
@@ -328,12 +332,17 @@ class SearchIndex:
                 shutil.rmtree(path, ignore_errors=True)
                 raise
             self.folder.make_current(path)
-            old = self._path
-            self._ix, self._path, self._generation = ix, path, generation
-            self._uid_docnums = None
-            if old is not None and old != path:
-                # Open searchers keep their files on POSIX; elsewhere the next open cleans up.
-                shutil.rmtree(old, ignore_errors=True)
+            # Swapped between two searches: a search in flight still reads the old folder
+            # (Whoosh opens some of its files only when a query needs them).
+            with self._search_lock:
+                old = self._path
+                self._ix, self._path, self._generation = ix, path, generation
+                self._uid_docnums = None
+                searcher, self._searcher = self._searcher, None
+                if searcher is not None and hasattr(searcher, "close"):
+                    searcher.close()
+                if old is not None and old != path:
+                    shutil.rmtree(old, ignore_errors=True)  # elsewhere the next open cleans up
             log.info("index rebuilt: %d talks, generation %d", total, generation)
         if self.archive.generation() != generation:
             self.catch_up()

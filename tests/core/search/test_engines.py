@@ -281,3 +281,49 @@ def test_an_empty_archive_is_searched_without_errors(tmp_path: Path, engine: str
             assert index.search(query, sort="date").total == 0
         assert index.search("le", as_you_type=True).total == 0
         assert index.related("talk-nope") == [] and index.key_terms("talk-nope") == []
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("engine", ["whoosh", "tantivy"])
+def test_searches_beside_edits_and_rebuilds_never_fail(tmp_path: Path, engine: str) -> None:
+    """A search thread and a writing thread (an edit each time, a rebuild every 15) for 25 s:
+    no search fails (Whoosh's merges and rebuilds deleted files a search in flight opened)."""
+    import threading
+    import time
+
+    archive = Archive.open(tmp_path / "archive")
+    index = SearchIndex.open(archive, engine=engine)
+    uids = [hit.uid for hit in index.search("learning", limit=40).hits]
+    stop, errors, searches = time.monotonic() + 25, [], [0]
+
+    def search() -> None:
+        queries = ["learning", "gradiant~", "neural net", "optim*", '"neural networks"', "lea"]
+        number = 0
+        while time.monotonic() < stop:
+            query = queries[number % len(queries)]
+            number += 1
+            try:
+                sort = ["relevance", "date", "title"][number % 3]
+                index.search(query, facets=True, as_you_type=number % 3 == 0, sort=sort)
+                index.related(uids[1])
+                searches[0] += 1
+            except Exception as error:
+                errors.append(repr(error))
+
+    def write() -> None:
+        number = 0
+        while time.monotonic() < stop:
+            number += 1
+            archive.edit_talk(uids[number % len(uids)], {"title": f"qqw{number} learning"})
+            if number % 15 == 0:
+                index.rebuild()
+
+    threads = [threading.Thread(target=search), threading.Thread(target=write)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == [] and searches[0] > 100
+    assert index.check().ok
+    index.close()
+    archive.close()
