@@ -784,23 +784,26 @@ class SearchIndex:
         """The talk's most distinctive words with weights (largest first)."""
         with self._search_lock:
             searcher = self._current_searcher()
-            if searcher is None:
-                return []
-            stored = searcher.document(uid=uid)
+            stored = None if searcher is None else self._stored(searcher, uid)
             if stored is None:
                 return []
             source = f"{stored.get('title', '')}\n{stored.get('abstract', '')}"
             # More than asked for: stop and filler words, numbers and short tokens are left out.
-            terms = searcher.key_terms_from_text(
-                "abstract", source, numterms=3 * limit + 30, normalize=True
-            )
-            surface = _surface_forms(source)
-            words = [
-                (surface.get(term, term), float(weight))
-                for term, weight in terms
-                if not is_key_term_noise(term) and not is_key_term_noise(surface.get(term, term))
-            ]
-            return words[:limit]
+            terms = self._key_terms(searcher, source, 3 * limit + 30)
+        surface = _surface_forms(source)
+        words = [
+            (surface.get(term, term), float(weight))
+            for term, weight in terms
+            if not is_key_term_noise(term) and not is_key_term_noise(surface.get(term, term))
+        ]
+        return words[:limit]
+
+    def _key_terms(self, searcher: Any, source: str, count: int) -> list[tuple[str, float]]:
+        """The `count` most distinctive terms of `source`, weighted (the first's weight 1)."""
+        terms: list[tuple[str, float]] = searcher.key_terms_from_text(
+            "abstract", source, numterms=count, normalize=True
+        )
+        return terms
 
 
 def _empty(query: str, started: float, message: str | None, facets: bool) -> SearchResult:

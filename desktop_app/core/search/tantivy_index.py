@@ -34,7 +34,6 @@ from desktop_app.core.search.index import (
     SearchIndex,
     _highlights,
     _ms,
-    _surface_forms,
 )
 from desktop_app.core.search.queries import QueryBuilder, QueryPlan
 from desktop_app.core.search.results import FACET_NAMES, SearchHit, SearchResult
@@ -45,7 +44,6 @@ from desktop_app.core.search.schema import (
     build_schema,
     talk_document,
 )
-from desktop_app.core.search.stopwords import is_key_term_noise
 from desktop_app.core.search.tantivy_query import FIELD_BOOSTS, TermsReader, translate
 from desktop_app.core.search.ties import tolerance
 
@@ -514,22 +512,6 @@ class TantivyIndex(SearchIndex):
                 (searcher.doc(address).get_first("uid"), float(score))
                 for score, address in found.hits
             ]
-
-    def key_terms(self, uid: str, limit: int = 10) -> list[tuple[str, float]]:
-        with self._search_lock:
-            searcher = self._current_searcher()
-            stored = None if searcher is None else self._stored(searcher, uid)
-            if stored is None:
-                return []
-            source = f"{stored['title']}\n{stored['abstract']}"
-            terms = self._key_terms(searcher, source, 3 * limit + 30)
-        surface = _surface_forms(source)
-        words = [
-            (surface.get(term, term), weight)
-            for term, weight in terms
-            if not is_key_term_noise(term) and not is_key_term_noise(surface.get(term, term))
-        ]
-        return words[:limit]
 
     def _key_terms(self, searcher: Any, source: str, count: int) -> list[tuple[str, float]]:
         """The most distinctive terms of `source` against the abstracts (Whoosh's Bo1
